@@ -1,0 +1,171 @@
+"""``perp-fragility``: the command line of the pipeline.
+
+Subcommands run the same Dagster jobs the schedules run, in process, against the instance in
+``$DAGSTER_HOME`` (default ``<data dir>/dagster_home``), so ``make dev`` later shows every run
+the CLI made. ``demo`` is the offline end-to-end path: land a fixed window of the simulated
+market, build the warehouse, render the last complete week's PDF and print its path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+DEMO_END = date(2026, 11, 22)  # a Sunday: the demo's last complete week is 2026-W47
+DEMO_DAYS = 120
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
+
+
+def prepare() -> None:
+    """Data folders, the Dagster instance and the dbt manifest (needed before defs import)."""
+    from orchestration.dbt_project import dbt_project
+    from orchestration.instance import ensure_dagster_home
+    from orchestration.lib.landing import ensure_schema_files
+
+    ensure_dagster_home()
+    ensure_schema_files()
+    dbt_project.preparer.prepare(dbt_project)
+
+
+def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for a fast --help
+    from orchestration.definitions import defs
+
+    return defs()
+
+
+def run_range(start: date, end: date) -> None:
+    """Materialise the daily job for [start, end] as one run (single-run backfill)."""
+    import dagster as dg
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+    )
+
+    if end < start:
+        raise SystemExit(f"--end {end} is before --start {start}")
+    job = _definitions().resolve_job_def("daily_market_job")
+    tags = {
+        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
+        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
+    }
+    began = time.perf_counter()
+    result = job.execute_in_process(instance=dg.DagsterInstance.get(), tags=tags)
+    if not result.success:
+        raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
+    print(f"landed and built {start}..{end} in {time.perf_counter() - began:.1f} s")
+
+
+def render_week(iso_week: str) -> None:
+    import dagster as dg
+
+    from orchestration.lib.weeks import report_path, week_monday
+
+    job = _definitions().resolve_job_def("weekly_report_job")
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.get(), partition_key=week_monday(iso_week).isoformat()
+    )
+    if not result.success:
+        raise SystemExit(f"weekly_report_job failed for {iso_week}")
+    event = result.asset_materializations_for_node("weekly_fragility_pdf")[-1]
+    meta = event.metadata
+    print(
+        f"report {iso_week}: {meta['pages'].value} pages, rendered in "
+        f"{meta['render_seconds'].value:.2f} s"
+    )
+    print(report_path(iso_week))
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from orchestration.lib.weeks import last_complete_week
+
+    start = args.end - timedelta(days=args.days - 1)
+    prepare()
+    run_range(start, args.end)
+    render_week(last_complete_week(args.end))
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    prepare()
+    run_range(args.start, args.end)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    prepare()
+    render_week(args.week)
+
+
+def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
+    """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
+    from orchestration.dbt_project import dbt_project
+    from orchestration.lib import settings
+
+    prepare()
+    settings.warehouse_path().unlink(missing_ok=True)
+    from dagster_dbt import DbtCliResource
+
+    invocation = DbtCliResource(project_dir=dbt_project).cli(["build"], raise_on_error=False)
+    invocation.wait()
+    if not invocation.is_successful():
+        raise SystemExit("dbt build failed while rebuilding the warehouse")
+    print(settings.warehouse_path())
+
+
+def cmd_prepare(args: argparse.Namespace) -> None:
+    prepare()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="perp-fragility",
+        description="Crypto-derivatives fragility pipeline (Dagster + dbt/DuckDB + PDF report).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="offline end-to-end run on the simulated market")
+    demo.add_argument("--end", type=_date, default=DEMO_END, help=f"last day (default {DEMO_END})")
+    demo.add_argument("--days", type=int, default=DEMO_DAYS, help="window length in days")
+    demo.set_defaults(func=cmd_demo)
+
+    run = sub.add_parser("run", help="materialise a date range of every daily asset")
+    run.add_argument("--start", type=_date, required=True)
+    run.add_argument("--end", type=_date, required=True)
+    run.add_argument(
+        "--source",
+        choices=("simulated",),
+        default=None,
+        help="market source (env PERP_FRAGILITY_SOURCE; default simulated)",
+    )
+    run.set_defaults(func=cmd_run)
+
+    report = sub.add_parser("report", help="render the PDF of one ISO week")
+    report.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    report.set_defaults(func=cmd_report)
+
+    rebuild = sub.add_parser("rebuild-warehouse", help="rebuild DuckDB from raw Parquet")
+    rebuild.set_defaults(func=cmd_rebuild_warehouse)
+
+    prep = sub.add_parser("prepare", help="create data folders, instance and dbt manifest")
+    prep.set_defaults(func=cmd_prepare)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "source", None):
+        import os
+
+        os.environ["PERP_FRAGILITY_SOURCE"] = args.source
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

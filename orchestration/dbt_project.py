@@ -1,0 +1,17 @@
+"""The dbt project as Dagster sees it: one cached ``DbtProject``.
+
+Kept apart from the asset definitions because the manifest must exist before they import:
+``perp-fragility prepare`` (run by ``make demo``/``make test``) or ``dagster dev`` (through
+``prepare_if_dev``) writes ``dbt_project/target/manifest.json``.
+"""
+
+from dagster_dbt import DbtProject
+
+from orchestration.lib.settings import DBT_PROJECT_DIR, export_data_dir
+
+# dbt resolves the warehouse and the raw Parquet globs from this variable; make it absolute
+# before any dbt subprocess starts in dbt_project/.
+export_data_dir()
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()

@@ -1,0 +1,63 @@
+"""The weekly fragility report: a PDF per ISO week, rendered from the marts.
+
+Weekly partitions start on Monday (UTC); partition ``2026-11-16`` renders
+``data/reports/fragility-2026-W47.pdf``. The asset only reads the warehouse (read-only, closed
+as soon as the context is built) but shares the warehouse pool with dbt so it never meets a
+writer's lock. Rendering is deterministic: it is not retried.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.defs.dbt_models import WAREHOUSE_POOL, warehouse_models
+from orchestration.defs.partitions import weekly_partitions
+from orchestration.lib import settings
+from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
+from orchestration.lib.weeks import iso_week_of, report_path
+from reports import render_pdf
+
+REPORT_MARTS = (
+    "fct_fragility_weekly",
+    "fct_funding_daily",
+    "fct_basis",
+    "fct_basis_term_daily",
+    "fct_carry_daily",
+    "fct_open_interest_daily",
+    "fct_arbitrage_share",
+    "fct_market_daily",
+    "fct_etf_flows_daily",
+)
+
+
+@dg.asset(
+    key=["reports", "weekly_fragility_pdf"],
+    partitions_def=weekly_partitions,
+    deps=[get_asset_key_for_model([warehouse_models], m) for m in REPORT_MARTS],
+    group_name="report",
+    kinds={"pdf", "weasyprint"},
+    pool=WAREHOUSE_POOL,
+)
+def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    """Weekly PDF on market fragility for the ISO week of the partition (grain: one file per
+    week), read line by line from the warehouse marts."""
+    iso_week = iso_week_of(date.fromisoformat(context.partition_key))
+    conn = open_warehouse_readonly(settings.warehouse_path())
+    try:
+        report_context = build_report_context(conn, iso_week)
+    finally:
+        conn.close()
+    result = render_pdf(report_context, report_path(iso_week))
+    context.log.info(f"wrote {result.path} ({result.pages} pages, {result.seconds:.2f} s)")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(result.path)),
+            "iso_week": iso_week,
+            "pages": result.pages,
+            "render_seconds": round(result.seconds, 3),
+            "synthetic": report_context.is_synthetic,
+        }
+    )

@@ -1,0 +1,185 @@
+"""Immutable, partitioned Parquet landing for raw datasets.
+
+Layout: ``<data>/raw/<domain>/<dataset>/dt=YYYY-MM-DD/part-<name>.parquet``. A partition is
+written to a temporary file in the same folder and renamed over the target, so a reader never
+sees half a file and a re-run of the same day replaces it whole. Rows that fail validation are
+not dropped: they go to ``<data>/quarantine/<domain>/<dataset>/dt=.../`` with the reason, and the
+counts are returned so the asset can report them.
+
+Each dataset also keeps a zero-row ``_empty/schema.parquet``: dbt's sources read
+``*/*.parquet``, and this file keeps that glob valid and typed before the first partition lands.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from orchestration.lib import settings
+from orchestration.lib.raw_schemas import ALL_DATASETS, RawDataset
+
+PRICE_COLUMNS = frozenset(
+    {"open", "high", "low", "close", "mark_price", "index_price", "future_price"}
+)
+NON_NEGATIVE_COLUMNS = frozenset(
+    {"volume_base", "oi_contracts", "oi_base", "oi_usd", "open_interest_all", "long_short_ratio"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LandingResult:
+    """What one partition write did: the file, rows kept, rows quarantined by reason, and the
+    kept rows themselves (one day: small) so callers can check completeness without re-reading."""
+
+    path: Path
+    rows: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+    quarantine_path: Path | None
+    kept: pa.Table
+
+
+def dataset_dir(dataset: RawDataset, root: Path | None = None) -> Path:
+    return (root or settings.raw_dir()) / dataset.domain / dataset.name
+
+
+def partition_dir(dataset: RawDataset, day: date, root: Path | None = None) -> Path:
+    return dataset_dir(dataset, root) / f"dt={day.isoformat()}"
+
+
+def _atomic_write(table: pa.Table, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
+    os.close(fd)
+    try:
+        # Fixed writer options and no wall-clock metadata: the same rows give the same bytes.
+        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def ensure_schema_files(root: Path | None = None) -> None:
+    """Write the zero-row typed file of every dataset (idempotent)."""
+    for dataset in ALL_DATASETS:
+        target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
+        if not target.exists():
+            _atomic_write(dataset.schema.empty_table(), target)
+
+
+def conform(dataset: RawDataset, table: pa.Table) -> pa.Table:
+    """Select and cast the dataset's columns in contract order; missing columns become null."""
+    columns = []
+    for field in dataset.schema:
+        if field.name in table.column_names:
+            columns.append(table.column(field.name).cast(field.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, field.type))
+    return pa.Table.from_arrays(columns, schema=dataset.schema)
+
+
+def _row_problems(dataset: RawDataset, row: dict[str, object]) -> str | None:
+    for name in dataset.required:
+        if row.get(name) is None:
+            return f"missing {name}"
+    for name, value in row.items():
+        if isinstance(value, float):
+            if math.isnan(value) or math.isinf(value):
+                return f"non-finite {name}"
+            if name in PRICE_COLUMNS and value <= 0:
+                return f"non-positive {name}"
+            if name in NON_NEGATIVE_COLUMNS and value < 0:
+                return f"negative {name}"
+    return None
+
+
+def split_valid(dataset: RawDataset, table: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Split rows into (valid, rejected); rejected rows carry a ``reject_reason`` column.
+
+    Duplicate keys keep the first occurrence; later ones are rejected as ``duplicate key``.
+    """
+    table = conform(dataset, table)
+    reasons: list[str | None] = []
+    seen: set[tuple[object, ...]] = set()
+    for row in table.to_pylist():
+        reason = _row_problems(dataset, row)
+        if reason is None:
+            key = tuple(row[k] for k in dataset.key)
+            if key in seen:
+                reason = "duplicate key"
+            else:
+                seen.add(key)
+        reasons.append(reason)
+    reason_array = pa.array(reasons, pa.string())
+    is_rejected = pc.is_valid(reason_array)
+    valid = table.filter(pc.invert(is_rejected))
+    rejected = table.filter(is_rejected).append_column(
+        "reject_reason", reason_array.filter(is_rejected)
+    )
+    return valid, rejected
+
+
+def _sort(dataset: RawDataset, table: pa.Table) -> pa.Table:
+    return table.sort_by([(k, "ascending") for k in dataset.key]) if table.num_rows else table
+
+
+def land_partition(
+    dataset: RawDataset,
+    day: date,
+    table: pa.Table,
+    *,
+    part: str = "0",
+    data_root: Path | None = None,
+) -> LandingResult:
+    """Validate, sort and atomically write one day of one dataset; quarantine rejects.
+
+    ``part`` names the file inside the partition so several producers (e.g. one per venue)
+    can land the same day independently; re-landing the same part replaces it.
+    """
+    root = data_root or settings.data_dir()
+    ensure_schema_files(root / "raw")
+    valid, rejected = split_valid(dataset, table)
+    target = partition_dir(dataset, day, root / "raw") / f"part-{part}.parquet"
+    _atomic_write(_sort(dataset, valid), target)
+    quarantine_target = (
+        root / "quarantine" / dataset.domain / dataset.name / f"dt={day.isoformat()}"
+        / f"part-{part}.parquet"
+    )
+    by_reason: dict[str, int] = {}
+    if rejected.num_rows:
+        for reason in rejected.column("reject_reason").to_pylist():
+            by_reason[reason] = by_reason.get(reason, 0) + 1
+        _atomic_write(rejected, quarantine_target)
+    else:
+        quarantine_target.unlink(missing_ok=True)
+    return LandingResult(
+        path=target,
+        rows=valid.num_rows,
+        rejected=rejected.num_rows,
+        rejected_by_reason=by_reason,
+        quarantine_path=quarantine_target if rejected.num_rows else None,
+        kept=valid,
+    )
+
+
+def read_dataset(dataset: RawDataset, data_root: Path | None = None) -> pa.Table:
+    """All landed partitions of a dataset (tests and tools; dbt reads the files itself)."""
+    root = (data_root or settings.data_dir()) / "raw"
+    files = sorted(dataset_dir(dataset, root).glob("dt=*/*.parquet"))
+    if not files:
+        return dataset.schema.empty_table()
+    return pa.concat_tables([pq.read_table(f, schema=dataset.schema) for f in files])
+
+
+if __name__ == "__main__":
+    ensure_schema_files()
+    print(f"schema files under {settings.raw_dir()}")

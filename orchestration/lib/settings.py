@@ -1,0 +1,45 @@
+"""Where the pipeline keeps its files.
+
+One environment variable, ``PERP_FRAGILITY_DATA_DIR`` (default ``./data``), decides the data
+directory for every entry point (CLI, ``dagster dev``, dbt, tests), so the UI, the demo and the
+warehouse always look at the same files. dbt reads the same variable in ``profiles.yml`` and in
+its source locations; :func:`export_data_dir` pins it to an absolute path before dbt starts in
+another working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_DIR_ENV = "PERP_FRAGILITY_DATA_DIR"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+
+def data_dir() -> Path:
+    """The data directory, absolute (relative values resolve against the working directory)."""
+    return Path(os.environ.get(DATA_DIR_ENV, "./data")).expanduser().resolve()
+
+
+def raw_dir() -> Path:
+    return data_dir() / "raw"
+
+
+def quarantine_dir() -> Path:
+    return data_dir() / "quarantine"
+
+
+def warehouse_path() -> Path:
+    return data_dir() / "warehouse.duckdb"
+
+
+def reports_dir() -> Path:
+    return data_dir() / "reports"
+
+
+def export_data_dir() -> Path:
+    """Set ``PERP_FRAGILITY_DATA_DIR`` to its absolute form for child processes (dbt)."""
+    path = data_dir()
+    os.environ[DATA_DIR_ENV] = str(path)
+    return path

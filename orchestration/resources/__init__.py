@@ -1,0 +1,1 @@
+"""Dagster resources: thin configurable wrappers over the plain sources in ``lib``."""
