@@ -13,6 +13,11 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
 
 DEMO_END = date(2026, 11, 22)  # a Sunday: the demo's last complete week is 2026-W47
 DEMO_DAYS = 120
@@ -42,9 +47,14 @@ def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for
     return defs()
 
 
-def run_range(start: date, end: date) -> None:
+def _instance(instance: DagsterInstance | None) -> DagsterInstance:
+    from dagster import DagsterInstance
+
+    return instance or DagsterInstance.get()
+
+
+def run_range(start: date, end: date, instance: DagsterInstance | None = None) -> None:
     """Materialise the daily job for [start, end] as one run (single-run backfill)."""
-    import dagster as dg
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
@@ -58,30 +68,30 @@ def run_range(start: date, end: date) -> None:
         ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
     }
     began = time.perf_counter()
-    result = job.execute_in_process(instance=dg.DagsterInstance.get(), tags=tags)
+    result = job.execute_in_process(instance=_instance(instance), tags=tags)
     if not result.success:
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
     print(f"landed and built {start}..{end} in {time.perf_counter() - began:.1f} s")
 
 
-def render_week(iso_week: str) -> None:
-    import dagster as dg
-
+def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
+    """Run the weekly report job for ``iso_week``; print and return the PDF path."""
     from orchestration.lib.weeks import report_path, week_monday
 
     job = _definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
-        instance=dg.DagsterInstance.get(), partition_key=week_monday(iso_week).isoformat()
+        instance=_instance(instance), partition_key=week_monday(iso_week).isoformat()
     )
     if not result.success:
         raise SystemExit(f"weekly_report_job failed for {iso_week}")
-    event = result.asset_materializations_for_node("weekly_fragility_pdf")[-1]
+    event = result.get_asset_materialization_events()[-1].materialization
     meta = event.metadata
     print(
         f"report {iso_week}: {meta['pages'].value} pages, rendered in "
         f"{meta['render_seconds'].value:.2f} s"
     )
     print(report_path(iso_week))
+    return report_path(iso_week)
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -8,7 +8,6 @@ DuckDB's single-writer lock at once. dbt data tests surface as asset checks; dbt
 retried blindly (a failed test would fail again).
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping

@@ -6,7 +6,6 @@ single-run backfill policy, a whole partition range: the asset walks the range d
 lands each day atomically and reports what it kept and what it quarantined.
 """
 
-from __future__ import annotations
 
 import json
 from collections import Counter

@@ -6,7 +6,6 @@ as soon as the context is built) but shares the warehouse pool with dbt so it ne
 writer's lock. Rendering is deterministic: it is not retried.
 """
 
-from __future__ import annotations
 
 from datetime import date
 

@@ -32,7 +32,7 @@ class MarketSourceResource(dg.ConfigurableResource, ABC):
         """Label shown in metadata and reports."""
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=512)
 def _simulated_day(day: date, seed: int, extra_symbols_per_venue: int) -> dict[str, pa.Table]:
     # The exchange, CFTC, ETF and rates assets each ask for their datasets of the same day:
     # simulate the day once per process and hand out slices.

@@ -1,0 +1,28 @@
+{#- Perpetual premium per UTC day, venue and symbol: mean over the observed hours, the sum (for
+    exact multi-day means downstream), and the hours at a discount (premium < 0). -#}
+with
+
+premium as (
+
+    select * from {{ ref('int_premium_hourly') }}
+
+),
+
+final as (
+
+    select
+        premium_date as date,
+        venue,
+        symbol,
+        any_value(base_asset) as base_asset,
+        {{ round_metric('avg(premium)') }} as premium_mean,
+        {{ round_metric('sum(premium)') }} as premium_sum,
+        cast(count(*) filter (where premium < 0) as integer) as discount_hours,
+        cast(count(premium) as integer) as hours_observed
+    from premium
+    where premium is not null
+    group by premium_date, venue, symbol
+
+)
+
+select * from final

@@ -1,0 +1,68 @@
+"""Live exchange ingestion through ccxt (Binance USD-M, Bybit, OKX, Deribit, Hyperliquid).
+
+Public API (plain Python; the Dagster resource is ``orchestration.resources.live_market``):
+
+* :class:`VenueConfig`, :func:`venue_configs`, :func:`default_venue_configs` - venues as config;
+* :func:`build_exchange` - the guarded synchronous ccxt client of a venue;
+* :func:`capabilities` - ``{venue: {dataset: 'available' | 'current only' |
+  'not available on this venue' | 'not configured'}}`` from ccxt's ``has`` flags;
+* :class:`LiveFetcher` / :class:`WindowResult` - fetch whole UTC days from every venue;
+* :class:`DatasetOutcome`, :func:`outcomes_table` - the per-day, venue and dataset record;
+* :func:`backfill` / :func:`day_is_finished` - resumable landing of a range of days;
+* :class:`RetryPolicy` / :func:`call_with_retry` - bounded retries honouring Retry-After.
+
+The loopback emulation used by tests and the benchmark is in ``loopback`` / ``emulator``.
+"""
+
+from orchestration.lib.live.backfill import BackfillReport, backfill, day_is_finished
+from orchestration.lib.live.capabilities import (
+    AVAILABLE,
+    CURRENT_ONLY,
+    NOT_AVAILABLE,
+    NOT_CONFIGURED,
+    capabilities,
+    dataset_capability,
+)
+from orchestration.lib.live.client import build_exchange
+from orchestration.lib.live.config import (
+    RateLimitRule,
+    VenueConfig,
+    default_venue_configs,
+    venue_configs,
+)
+from orchestration.lib.live.outcomes import (
+    DatasetOutcome,
+    outcomes_table,
+    read_outcomes,
+    summarise,
+    write_outcomes,
+)
+from orchestration.lib.live.retry import RetryPolicy, RetryStats, call_with_retry
+from orchestration.lib.live.source import LiveFetcher, WindowResult
+
+__all__ = [
+    "AVAILABLE",
+    "CURRENT_ONLY",
+    "NOT_AVAILABLE",
+    "NOT_CONFIGURED",
+    "BackfillReport",
+    "DatasetOutcome",
+    "LiveFetcher",
+    "RateLimitRule",
+    "RetryPolicy",
+    "RetryStats",
+    "VenueConfig",
+    "WindowResult",
+    "backfill",
+    "build_exchange",
+    "call_with_retry",
+    "capabilities",
+    "dataset_capability",
+    "day_is_finished",
+    "default_venue_configs",
+    "outcomes_table",
+    "read_outcomes",
+    "summarise",
+    "venue_configs",
+    "write_outcomes",
+]

@@ -1,0 +1,683 @@
+"""Read one ISO week of the warehouse marts into a :class:`reports.context.ReportContext`.
+
+This is the only place where the report meets SQL. It reads the marts of ``docs/marts.md``
+(schema ``main``) and nothing else, so the report depends on the documented contract, not on
+staging or intermediate models. Values are taken as of the week's Sunday (the latest day in
+the week when a mart is late, with a data-quality note saying so); histories end on that
+Sunday: 90 days of funding, 52 weeks of the index, 8 weeks of ETF flows.
+
+No Dagster here: the Dagster asset opens the warehouse with :func:`open_warehouse_readonly`,
+calls :func:`build_report_context`, closes the connection at once (DuckDB allows one writer
+and a reader blocks it) and renders afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from orchestration.lib import weeks
+from reports.context import (
+    FRAGILITY_COMPONENTS,
+    ArbitrageBand,
+    AssetSummary,
+    BasisTermRow,
+    CarryRow,
+    DataQualityNote,
+    DatedContractRow,
+    EtfWeek,
+    FundingHistory,
+    FundingPoint,
+    FundingRow,
+    IndexHistory,
+    IndexPoint,
+    MarketRow,
+    OpenInterestRow,
+    PerpPremiumRow,
+    ReportContext,
+    build_components,
+    rank_contributors,
+)
+
+SCHEMA = "main"
+#: Report order of the assets; any other asset found follows alphabetically.
+ASSET_ORDER = ("ETH", "BTC")
+FUNDING_HISTORY_DAYS = 90
+INDEX_HISTORY_WEEKS = 52
+ETF_HISTORY_WEEKS = 8
+#: CFTC positions are as of Tuesday and published Friday: at a Sunday week end they are 5 days
+#: old when on time. Older than this and the arbitrage band gets a warning.
+CFTC_STALE_DAYS = 12
+#: Contributions recomputed with the documented weights must add up to the warehouse index
+#: within this many points (rounding), else the weights differ and the reader is told.
+INDEX_TOLERANCE = 0.15
+HOURS_PER_WEEK = 168
+
+_ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+
+Row = dict[str, Any]
+
+
+class ReportDataMissingError(LookupError):
+    """The warehouse has no data for the requested week."""
+
+
+# -- weeks and connections ---------------------------------------------------------------------
+
+
+def week_bounds(iso_week: str) -> tuple[date, date]:
+    """``2025-W14`` -> (Monday 2025-03-31, Sunday 2025-04-06); ISO weeks, UTC calendar days."""
+    if not _ISO_WEEK.match(iso_week):
+        raise ValueError(f"week must look like 2026-W47, got {iso_week!r}")
+    monday = weeks.week_monday(iso_week)
+    return monday, monday + timedelta(days=6)
+
+
+def last_complete_week(day: date) -> str:
+    """The latest ISO week whose Sunday is on or before ``day`` (a Sunday completes its own
+    week). Same rule as :func:`orchestration.lib.weeks.last_complete_week`, which it uses, so
+    the CLI, the schedule and the report agree on "last week"."""
+    return weeks.last_complete_week(day)
+
+
+def open_warehouse_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only. DuckDB has one writer per file and even a reader's handle
+    makes ``dbt build`` fail on the lock: open, read, close quickly."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"warehouse not found: {path} (run the pipeline first)")
+    return duckdb.connect(str(path), read_only=True)
+
+
+# -- SQL helpers -------------------------------------------------------------------------------
+
+
+def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    cur = conn.execute(sql, list(params))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+
+def _ts(day: date) -> str:
+    """Midnight UTC of ``day`` as an explicit-offset literal (independent of the session's
+    TimeZone setting)."""
+    return f"{day.isoformat()} 00:00:00+00:00"
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(round(float(value)))
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _asset_key(asset: str) -> tuple[int, str]:
+    return (ASSET_ORDER.index(asset) if asset in ASSET_ORDER else len(ASSET_ORDER), asset)
+
+
+def _iso_week(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _warehouse_name(conn: duckdb.DuckDBPyConnection) -> str:
+    row = conn.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return str(row[0]) if row and row[0] else ":memory:"
+
+
+# -- readers, one per mart ---------------------------------------------------------------------
+
+
+def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    component_cols = ",\n            ".join(
+        f"{c.name}_value, {c.name}_score" for c in FRAGILITY_COMPONENTS
+    )
+    return _rows(conn, f"""
+        select
+            iso_week, week_start, week_end, base_asset, fragility_index, regime,
+            components_used,
+            {component_cols},
+            is_unwind_condition, unwind_reason, funding_apr_7d, carry_apr, oi_change_7d_pct
+        from {SCHEMA}.fct_fragility_weekly
+        where week_end between ? and ?
+        order by base_asset, week_end
+    """, [start, end])
+
+
+def _funding_latest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(conn, f"""
+        select
+            venue, base_asset, date, realised_apr, realised_apr_7d, realised_apr_30d,
+            days_covered_7d, oi_usd
+        from {SCHEMA}.fct_funding_daily
+        where date between ? and ?
+        qualify row_number() over (partition by venue, base_asset order by date desc) = 1
+    """, [start, end])
+
+
+def _funding_week(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    """The week's settlements per venue and asset: shares pooled over all settlements, excess
+    carry per symbol (sum of excess_rate x 365 / 7) averaged over symbols like the daily mart."""
+    return _rows(conn, f"""
+        with
+
+        settled as (
+            select venue, base_asset, symbol, excess_rate, is_at_baseline, is_negative, is_at_cap
+            from {SCHEMA}.fct_funding_rates
+            where funding_ts >= ?::timestamptz and funding_ts < ?::timestamptz
+        ),
+
+        per_symbol as (
+            select venue, base_asset, symbol, sum(excess_rate) * 365 / 7 as excess_apr_7d
+            from settled
+            group by venue, base_asset, symbol
+        ),
+
+        shares as (
+            select
+                venue,
+                base_asset,
+                count(*) as settlements,
+                avg(case when is_at_baseline then 1.0 else 0.0 end) as share_at_baseline,
+                avg(case when is_negative then 1.0 else 0.0 end) as share_negative,
+                avg(case when is_at_cap then 1.0 else 0.0 end) as share_at_cap
+            from settled
+            group by venue, base_asset
+        ),
+
+        excess as (
+            select venue, base_asset, avg(excess_apr_7d) as excess_apr_7d
+            from per_symbol
+            group by venue, base_asset
+        )
+
+        select shares.*, excess.excess_apr_7d
+        from shares
+        left join excess using (venue, base_asset)
+    """, [_ts(start), _ts(end + timedelta(days=1))])
+
+
+def _funding_history(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    # oi_weighted_apr(_7d) is the same on every venue row of a date and asset: take one.
+    return _rows(conn, f"""
+        select
+            date, base_asset,
+            max(oi_weighted_apr) as apr_1d,
+            max(oi_weighted_apr_7d) as apr_7d
+        from {SCHEMA}.fct_funding_daily
+        where date between ? and ?
+        group by date, base_asset
+        order by base_asset, date
+    """, [start, end])
+
+
+def _perp_premium(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(conn, f"""
+        select
+            base_asset, venue, symbol,
+            avg(premium_or_basis) as mean_premium,
+            min(premium_or_basis) as min_premium,
+            sum(discount_hours) as discount_hours,
+            sum(hours_observed) as hours_observed
+        from {SCHEMA}.fct_basis
+        where kind = 'perp' and date between ? and ?
+        group by base_asset, venue, symbol
+        order by base_asset, venue, symbol
+    """, [start, end])
+
+
+def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(conn, f"""
+        with latest as (
+            select base_asset, max(date) as last_date
+            from {SCHEMA}.fct_basis
+            where kind <> 'perp' and date between ? and ?
+            group by base_asset
+        )
+        select
+            b.base_asset, b.venue, b.symbol, b.kind, b.date, b.expiry_date, b.days_to_expiry,
+            b.premium_or_basis, b.annualized_basis
+        from {SCHEMA}.fct_basis as b
+        inner join latest
+            on b.base_asset = latest.base_asset and b.date = latest.last_date
+        where b.kind <> 'perp'
+        order by b.base_asset, b.kind desc, b.venue, b.days_to_expiry, b.symbol
+    """, [start, end])
+
+
+def _latest_per_asset(
+    conn: duckdb.DuckDBPyConnection, table: str, columns: str, start: date, end: date
+) -> list[Row]:
+    """The last row in the week of a (date, base_asset)-keyed mart, per asset."""
+    return _rows(conn, f"""
+        select date, base_asset, {columns}
+        from {SCHEMA}.{table}
+        where date between ? and ?
+        qualify row_number() over (partition by base_asset order by date desc) = 1
+    """, [start, end])
+
+
+def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(conn, f"""
+        with
+
+        latest as (
+            select base_asset, max(date) as last_date
+            from {SCHEMA}.fct_open_interest_daily
+            where date between ? and ?
+            group by base_asset
+        ),
+
+        current_oi as (
+            select o.date, o.venue, o.base_asset, o.kind, o.oi_usd
+            from {SCHEMA}.fct_open_interest_daily as o
+            inner join latest
+                on o.base_asset = latest.base_asset and o.date = latest.last_date
+        )
+
+        select
+            current_oi.*,
+            week_ago.oi_usd as oi_usd_week_ago
+        from current_oi
+        left join {SCHEMA}.fct_open_interest_daily as week_ago
+            on week_ago.base_asset = current_oi.base_asset
+            and week_ago.venue = current_oi.venue
+            and week_ago.kind = current_oi.kind
+            and week_ago.date = current_oi.date - 7
+        order by
+            current_oi.base_asset,
+            case current_oi.kind when 'perp' then 0 when 'dated' then 1 else 2 end,
+            current_oi.oi_usd desc nulls last,
+            current_oi.venue
+    """, [start, end])
+
+
+def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(conn, f"""
+        select
+            base_asset,
+            cast(date_trunc('week', date) as date) as week_start,
+            sum(net_flow_usd_m) as net_flow_usd_m,
+            count(net_flow_usd_m) as days_reported,
+            sum(tickers_missing) as ticker_days_missing,
+            arg_max(cumulative_flow_usd_m, date) as cumulative_flow_usd_m
+        from {SCHEMA}.fct_etf_flows_daily
+        where date between ? and ?
+        group by base_asset, week_start
+        order by base_asset, week_start
+    """, [start, end])
+
+
+def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
+    row = conn.execute(f"""
+        select exists (
+            select 1 from {SCHEMA}.fct_funding_rates
+            where source = 'simulated'
+                and funding_ts >= ?::timestamptz and funding_ts < ?::timestamptz
+        )
+    """, [_ts(start), _ts(end + timedelta(days=1))]).fetchone()
+    return bool(row and row[0])
+
+
+# -- assembling --------------------------------------------------------------------------------
+
+
+def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> AssetSummary:
+    values = {c.name: _float(current.get(f"{c.name}_value")) for c in FRAGILITY_COMPONENTS}
+    scores = {c.name: _float(current.get(f"{c.name}_score")) for c in FRAGILITY_COMPONENTS}
+    components = build_components(values, scores)
+    index = _float(current["fragility_index"])
+    prev_index = _float(previous["fragility_index"]) if previous else None
+    return AssetSummary(
+        base_asset=current["base_asset"],
+        fragility_index=index,
+        previous_index=prev_index,
+        previous_iso_week=previous_week,
+        index_change=(
+            round(index - prev_index, 1) if index is not None and prev_index is not None else None
+        ),
+        regime=current["regime"],
+        previous_regime=previous["regime"] if previous else None,
+        components_used=_int(current["components_used"]),
+        components=components,
+        top_contributors=rank_contributors(components),
+        funding_apr_7d=_float(current["funding_apr_7d"]),
+        carry_apr=_float(current["carry_apr"]),
+        oi_change_7d_pct=_float(current["oi_change_7d_pct"]),
+        is_unwind_condition=_bool(current["is_unwind_condition"]),
+        unwind_reason=current["unwind_reason"] or "",
+    )
+
+
+def _funding_rows(latest: list[Row], week: list[Row]) -> tuple[FundingRow, ...]:
+    by_key = {(r["venue"], r["base_asset"]): r for r in week}
+    keys = sorted({(r["venue"], r["base_asset"]) for r in latest} | set(by_key),
+                  key=lambda k: (_asset_key(k[1]), k[0]))
+    daily = {(r["venue"], r["base_asset"]): r for r in latest}
+    out = []
+    for venue, asset in keys:
+        d = daily.get((venue, asset), {})
+        w = by_key.get((venue, asset), {})
+        out.append(FundingRow(
+            base_asset=asset, venue=venue, latest_date=d.get("date"),
+            realised_apr_1d=_float(d.get("realised_apr")),
+            realised_apr_7d=_float(d.get("realised_apr_7d")),
+            realised_apr_30d=_float(d.get("realised_apr_30d")),
+            excess_apr_7d=_float(w.get("excess_apr_7d")),
+            share_at_baseline=_float(w.get("share_at_baseline")),
+            share_negative=_float(w.get("share_negative")),
+            share_at_cap=_float(w.get("share_at_cap")),
+            settlements=_int(w.get("settlements")),
+            days_covered_7d=_int(d.get("days_covered_7d")),
+            oi_usd=_float(d.get("oi_usd")),
+        ))
+    return tuple(out)
+
+
+def _sorted_assets(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: _asset_key(r["base_asset"]))
+
+
+def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> ReportContext:
+    """Everything the PDF for ``iso_week`` shows, read from the marts through ``conn``.
+
+    Raises:
+        ValueError: ``iso_week`` is not ``YYYY-Www``.
+        ReportDataMissingError: neither the fragility index nor any funding exists for the week.
+    """
+    week_start, week_end = week_bounds(iso_week)
+    previous_week = _iso_week(week_start - timedelta(days=7))
+    history_start = week_end - timedelta(days=FUNDING_HISTORY_DAYS - 1)
+
+    fragility = _fragility(
+        conn, week_end - timedelta(weeks=INDEX_HISTORY_WEEKS - 1), week_end
+    )
+    current = {r["base_asset"]: r for r in fragility if r["iso_week"] == iso_week}
+    previous = {r["base_asset"]: r for r in fragility if r["iso_week"] == previous_week}
+    funding_latest = _funding_latest(conn, week_start, week_end)
+    if not current and not funding_latest:
+        raise ReportDataMissingError(
+            f"no data for {iso_week} ({week_start}..{week_end}) in {_warehouse_name(conn)}: "
+            "fct_fragility_weekly and fct_funding_daily have no rows for that week"
+        )
+
+    assets = sorted(set(current) | {r["base_asset"] for r in funding_latest}, key=_asset_key)
+    summaries = tuple(
+        _asset_summary(current[a], previous.get(a), previous_week) for a in assets if a in current
+    )
+    funding = _funding_rows(funding_latest, _funding_week(conn, week_start, week_end))
+
+    carry = tuple(
+        CarryRow(
+            base_asset=r["base_asset"], observed_on=r["date"],
+            funding_apr_7d=_float(r["funding_apr_7d"]), staking_apr=_float(r["staking_apr"]),
+            hurdle_apr=_float(r["hurdle_apr"]), basis_cm30_apr=_float(r["basis_cm30_apr"]),
+            carry_apr=_float(r["carry_apr"]), premium_7d=_float(r["premium_7d"]),
+            is_carry_below_hurdle=_bool(r["is_carry_below_hurdle"]),
+            is_funding_negative=_bool(r["is_funding_negative"]),
+            is_perp_discount=_bool(r["is_perp_discount"]),
+            is_unwind_condition=_bool(r["is_unwind_condition"]),
+            unwind_reason=r["unwind_reason"] or "",
+        )
+        for r in _sorted_assets(_latest_per_asset(
+            conn, "fct_carry_daily",
+            "funding_apr_7d, staking_apr, hurdle_apr, basis_cm30_apr, carry_apr, premium_7d, "
+            "is_carry_below_hurdle, is_funding_negative, is_perp_discount, "
+            "is_unwind_condition, unwind_reason",
+            week_start, week_end,
+        ))
+    )
+
+    basis_term = tuple(
+        BasisTermRow(
+            base_asset=r["base_asset"], observed_on=r["date"],
+            cm30_apr=_float(r["basis_cm30_apr"]), cm90_apr=_float(r["basis_cm90_apr"]),
+            is_cm30_extrapolated=_bool(r["is_cm30_extrapolated"]),
+            is_cm90_extrapolated=_bool(r["is_cm90_extrapolated"]),
+            contracts_used=_int(r["contracts_used"]),
+        )
+        for r in _sorted_assets(_latest_per_asset(
+            conn, "fct_basis_term_daily",
+            "basis_cm30_apr, basis_cm90_apr, is_cm30_extrapolated, is_cm90_extrapolated, "
+            "contracts_used",
+            week_start, week_end,
+        ))
+    )
+
+    arbitrage = tuple(
+        ArbitrageBand(
+            base_asset=r["base_asset"], observed_on=r["date"],
+            cftc_report_date=r["cftc_report_date"],
+            reference_price_usd=_float(r["reference_price_usd"]),
+            oi_perp_usd=_float(r["oi_perp_usd"]), oi_dated_usd=_float(r["oi_dated_usd"]),
+            oi_cme_usd=_float(r["oi_cme_usd"]), total_oi_usd=_float(r["total_oi_usd"]),
+            cme_lev_net_short_usd=_float(r["cme_lev_net_short_usd"]),
+            cme_lev_gross_short_usd=_float(r["cme_lev_gross_short_usd"]),
+            synthetic_dollar_hedge_usd=_float(r["synthetic_dollar_hedge_usd"]),
+            arb_share_low=_float(r["arb_share_low"]), arb_share_high=_float(r["arb_share_high"]),
+            arb_share_mid=_float(r["arb_share_mid"]), components=r["components"] or "",
+        )
+        for r in _sorted_assets(_latest_per_asset(
+            conn, "fct_arbitrage_share",
+            "cftc_report_date, reference_price_usd, oi_perp_usd, oi_dated_usd, oi_cme_usd, "
+            "total_oi_usd, cme_lev_net_short_usd, cme_lev_gross_short_usd, "
+            "synthetic_dollar_hedge_usd, arb_share_low, arb_share_high, arb_share_mid, "
+            "components",
+            week_start, week_end,
+        ))
+    )
+
+    market = tuple(
+        MarketRow(
+            base_asset=r["base_asset"], observed_on=r["date"],
+            reference_price_usd=_float(r["reference_price_usd"]),
+            price_change_7d_pct=_float(r["price_change_7d_pct"]),
+            price_change_30d_pct=_float(r["price_change_30d_pct"]),
+            oi_usd_total=_float(r["oi_usd_total"]),
+            oi_change_7d_pct=_float(r["oi_change_7d_pct"]),
+            oi_change_30d_pct=_float(r["oi_change_30d_pct"]),
+            leverage_buildup_7d=_float(r["leverage_buildup_7d"]),
+            long_short_ratio=_float(r["long_short_ratio"]),
+            perp_spot_volume_ratio=_float(r["perp_spot_volume_ratio"]),
+        )
+        for r in _sorted_assets(_latest_per_asset(
+            conn, "fct_market_daily",
+            "reference_price_usd, price_change_7d_pct, price_change_30d_pct, oi_usd_total, "
+            "oi_change_7d_pct, oi_change_30d_pct, leverage_buildup_7d, long_short_ratio, "
+            "perp_spot_volume_ratio",
+            week_start, week_end,
+        ))
+    )
+
+    perp_premium = tuple(
+        PerpPremiumRow(
+            base_asset=r["base_asset"], venue=r["venue"], symbol=r["symbol"],
+            mean_premium=_float(r["mean_premium"]), min_premium=_float(r["min_premium"]),
+            discount_hours=_int(r["discount_hours"]), hours_observed=_int(r["hours_observed"]),
+        )
+        for r in sorted(_perp_premium(conn, week_start, week_end),
+                        key=lambda r: (_asset_key(r["base_asset"]), r["venue"], r["symbol"]))
+    )
+
+    dated = tuple(
+        DatedContractRow(
+            base_asset=r["base_asset"], venue=r["venue"], symbol=r["symbol"], kind=r["kind"],
+            observed_on=r["date"], expiry_date=r["expiry_date"],
+            days_to_expiry=_int(r["days_to_expiry"]), basis=_float(r["premium_or_basis"]),
+            annualized_basis=_float(r["annualized_basis"]),
+        )
+        for r in sorted(_dated(conn, week_start, week_end),
+                        key=lambda r: _asset_key(r["base_asset"]))
+    )
+
+    open_interest = tuple(
+        OpenInterestRow(
+            base_asset=r["base_asset"], venue=r["venue"], kind=r["kind"], observed_on=r["date"],
+            oi_usd=_float(r["oi_usd"]), oi_usd_week_ago=_float(r["oi_usd_week_ago"]),
+        )
+        for r in sorted(_open_interest(conn, week_start, week_end),
+                        key=lambda r: _asset_key(r["base_asset"]))
+    )
+
+    etf_start = week_start - timedelta(weeks=ETF_HISTORY_WEEKS - 1)
+    etf = tuple(
+        EtfWeek(
+            base_asset=r["base_asset"], iso_week=_iso_week(r["week_start"]),
+            week_start=r["week_start"], net_flow_usd_m=_float(r["net_flow_usd_m"]),
+            days_reported=int(r["days_reported"] or 0),
+            ticker_days_missing=_int(r["ticker_days_missing"]),
+            cumulative_flow_usd_m=_float(r["cumulative_flow_usd_m"]),
+        )
+        for r in sorted(_etf(conn, etf_start, week_end),
+                        key=lambda r: (_asset_key(r["base_asset"]), r["week_start"]))
+    )
+
+    history_rows = _funding_history(conn, history_start, week_end)
+    funding_history = tuple(
+        FundingHistory(
+            base_asset=a,
+            points=tuple(
+                FundingPoint(day=r["date"], apr_1d=_float(r["apr_1d"]),
+                             apr_7d=_float(r["apr_7d"]))
+                for r in history_rows if r["base_asset"] == a
+            ),
+        )
+        for a in sorted({r["base_asset"] for r in history_rows}, key=_asset_key)
+    )
+    fragility_history = tuple(
+        IndexHistory(
+            base_asset=a,
+            points=tuple(
+                IndexPoint(iso_week=r["iso_week"], week_end=r["week_end"],
+                           fragility_index=_float(r["fragility_index"]), regime=r["regime"])
+                for r in fragility if r["base_asset"] == a
+            ),
+        )
+        for a in sorted({r["base_asset"] for r in fragility}, key=_asset_key)
+    )
+
+    is_synthetic = _is_synthetic(conn, history_start, week_end)
+    context = ReportContext(
+        iso_week=iso_week,
+        week_start=week_start,
+        week_end=week_end,
+        generated_from=_warehouse_name(conn),
+        is_synthetic=is_synthetic,
+        assets=summaries,
+        funding=funding,
+        perp_premium=perp_premium,
+        dated_basis=dated,
+        basis_term=basis_term,
+        carry=carry,
+        open_interest=open_interest,
+        arbitrage=arbitrage,
+        market=market,
+        etf_flows=etf,
+        funding_history=funding_history,
+        fragility_history=fragility_history,
+        notes=(),
+    )
+    notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
+    return replace(context, notes=notes)
+
+
+# -- data quality ------------------------------------------------------------------------------
+
+
+def quality_notes(
+    ctx: ReportContext, expected_assets: tuple[str, ...], history_start: date
+) -> tuple[DataQualityNote, ...]:
+    """What the reader must know about this week's inputs: simulated data, late or partial
+    funding, missing marts, extrapolated basis, partial indices, stale CFTC, missing ETF days."""
+    notes: list[DataQualityNote] = []
+
+    def warn(text: str) -> None:
+        notes.append(DataQualityNote("warning", text))
+
+    def info(text: str) -> None:
+        notes.append(DataQualityNote("info", text))
+
+    if ctx.is_synthetic:
+        warn(f"Funding settlements between {history_start} and {ctx.week_end} come from the "
+             "offline market simulator (source = 'simulated'): no number here is a real price.")
+
+    for asset in expected_assets:
+        summary = ctx.asset(asset)
+        if summary is None:
+            warn(f"{asset}: no fragility index for {ctx.iso_week} in fct_fragility_weekly.")
+            continue
+        if summary.previous_index is None:
+            info(f"{asset}: no index for {summary.previous_iso_week}; the week-on-week change "
+                 "is not computed.")
+        missing = [c.label.lower() for c in summary.components if c.score is None]
+        if missing:
+            info(f"{asset}: index from {len(summary.components) - len(missing)} of "
+                 f"{len(summary.components)} components (no score for {', '.join(missing)}); "
+                 "the others are re-weighted.")
+        recomputed = sum(c.contribution or 0.0 for c in summary.components)
+        if summary.fragility_index is not None and summary.components_used and abs(
+            recomputed - summary.fragility_index
+        ) > INDEX_TOLERANCE:
+            warn(f"{asset}: the component points add up to {recomputed:.1f}, not the "
+                 f"warehouse index {summary.fragility_index:.1f}: the warehouse weights differ "
+                 "from the documented ones.")
+        for label, rows in (
+            ("fct_funding_daily", [r for r in ctx.funding if r.base_asset == asset]),
+            ("fct_carry_daily", [r for r in ctx.carry if r.base_asset == asset]),
+            ("fct_arbitrage_share", [r for r in ctx.arbitrage if r.base_asset == asset]),
+            ("fct_market_daily", [r for r in ctx.market if r.base_asset == asset]),
+            ("fct_open_interest_daily", [r for r in ctx.open_interest if r.base_asset == asset]),
+            ("fct_basis (perp)", [r for r in ctx.perp_premium if r.base_asset == asset]),
+        ):
+            if not rows:
+                warn(f"{asset}: no {label} rows in {ctx.iso_week}.")
+
+    for r in ctx.funding:
+        if r.latest_date is not None and r.latest_date < ctx.week_end:
+            warn(f"{r.venue} {r.base_asset}: latest funding day {r.latest_date}, not the "
+                 f"week's Sunday {ctx.week_end}.")
+        if r.days_covered_7d is not None and r.days_covered_7d < 7:
+            warn(f"{r.venue} {r.base_asset}: 7-day realised funding covers "
+                 f"{r.days_covered_7d} of 7 days.")
+    for r in ctx.perp_premium:
+        if r.hours_observed is not None and r.hours_observed < HOURS_PER_WEEK:
+            info(f"{r.venue} {r.base_asset}: perp premium observed {r.hours_observed} of "
+                 f"{HOURS_PER_WEEK} hours.")
+    for t in ctx.basis_term:
+        flat = [d for d, e in (("30", t.is_cm30_extrapolated), ("90", t.is_cm90_extrapolated))
+                if e]
+        if flat:
+            info(f"{t.base_asset}: {' and '.join(flat)}-day constant-maturity basis "
+                 f"extrapolated flat from the nearest contract ({t.contracts_used or 0} "
+                 "contracts).")
+    for c in ctx.carry:
+        if c.observed_on < ctx.week_end:
+            warn(f"{c.base_asset}: carry as of {c.observed_on}, not {ctx.week_end}.")
+    for b in ctx.arbitrage:
+        if b.cftc_report_date is None:
+            warn(f"{b.base_asset}: no CFTC report yet, so no arbitrage-share band.")
+        elif (ctx.week_end - b.cftc_report_date).days > CFTC_STALE_DAYS:
+            warn(f"{b.base_asset}: CFTC positions as of {b.cftc_report_date}, "
+                 f"{(ctx.week_end - b.cftc_report_date).days} days before week end "
+                 "(late or missing reports).")
+    for asset in expected_assets:
+        week = ctx.etf_week(asset)
+        if week is None:
+            info(f"{asset}: no ETF flow rows for {ctx.iso_week}.")
+        elif week.ticker_days_missing:
+            info(f"{asset}: {week.ticker_days_missing} ETF ticker-days not yet reported in "
+                 f"{ctx.iso_week}; the weekly net flow covers the reported ones only.")
+    return tuple(notes)

@@ -1,0 +1,462 @@
+"""Everything the weekly PDF shows, as plain frozen data.
+
+The report package never queries the warehouse and never imports Dagster: a caller (the
+Dagster asset, a test, a notebook) builds one :class:`ReportContext` and hands it to
+:func:`reports.render_pdf`. Keeping the context a tree of frozen, slotted dataclasses with
+tuples (not lists) means a context cannot change while it is being rendered, compares by value
+in tests, and documents in one place which numbers the reader sees.
+
+Units follow the warehouse contract (``docs/marts.md``): rates, APRs, shares and ``_pct``
+values are decimal fractions (0.1095 = 10.95 %), ``_usd`` values are US dollars, ``_usd_m`` are
+millions of US dollars, dates are UTC calendar dates. ``None`` means "not available" and is
+printed as an em dash, never as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+#: 0.01 % per 8 h, annualised simple (3 x 365 x 0.0001): the interest component funding settles
+#: at on Binance, Bybit and Hyperliquid when the premium is small. A baseline, not a cap.
+BASELINE_APR = 0.1095
+
+ComponentUnit = Literal["pp", "apr", "share", "ratio"]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentSpec:
+    """A fragility-index component as the warehouse defines it.
+
+    Attributes:
+        name: column stem in ``fct_fragility_weekly`` (``<name>_value``, ``<name>_score``).
+        label: how the report names it.
+        weight: nominal weight (``docs/marts.md``); null components drop out and the others
+            are re-weighted to sum 1.
+        unit: how its raw value is printed (``pp`` a difference of APRs or percentages,
+            ``apr`` an annualised rate, ``share`` a 0-1 share, ``ratio`` a plain ratio).
+        meaning: one line on why a high value is fragile.
+    """
+
+    name: str
+    label: str
+    weight: float
+    unit: ComponentUnit
+    meaning: str
+
+
+#: The seven components of ``fct_fragility_weekly`` in contract order, with the documented
+#: weights (sum 1.0).
+FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
+    ComponentSpec(
+        "carry_compression", "Carry compression", 0.15, "pp",
+        "30-day minus 7-day realised funding: funding falling below its own recent level",
+    ),
+    ComponentSpec(
+        "carry_vs_hurdle", "Carry vs hurdle", 0.20, "apr",
+        "minus the neutral carry net of the T-bill: the trade barely pays",
+    ),
+    ComponentSpec(
+        "negative_funding", "Negative funding", 0.15, "share",
+        "share of the week's settlements with a negative rate",
+    ),
+    ComponentSpec(
+        "perp_discount", "Perp discount", 0.10, "share",
+        "share of the week's hours with the perp mark below its index",
+    ),
+    ComponentSpec(
+        "leverage_buildup", "Leverage build-up", 0.15, "pp",
+        "7-day OI change minus 7-day price change: OI growing faster than price",
+    ),
+    ComponentSpec(
+        "crowding", "Crowding", 0.10, "ratio",
+        "mean long/short account ratio of the week",
+    ),
+    ComponentSpec(
+        "arb_share", "Arbitrage share", 0.15, "share",
+        "estimated delta-neutral share of futures OI (mid of the band)",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One component of an asset's fragility index for the week.
+
+    Attributes:
+        name / label / unit / weight: from :data:`FRAGILITY_COMPONENTS`.
+        value: the week's raw value (unit per ``unit``); None when the input was missing.
+        score: 0-1 mid-rank against the asset's trailing 52 weeks, 1 = most fragile.
+        effective_weight: weight after re-weighting over the non-null components.
+        contribution: index points this component adds (100 x effective_weight x score).
+    """
+
+    name: str
+    label: str
+    unit: ComponentUnit
+    weight: float
+    value: float | None
+    score: float | None
+    effective_weight: float | None
+    contribution: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssetSummary:
+    """The headline for one asset (ETH or BTC) for the week.
+
+    Attributes:
+        fragility_index: 0-100 composite (``fct_fragility_weekly``); None if not computed.
+        previous_index / previous_iso_week: last week's index, for the change.
+        index_change: fragility_index - previous_index (index points).
+        regime: ``calm`` | ``crowded carry`` | ``unwind risk`` | ``unwinding``.
+        components: all seven components, contract order.
+        top_contributors: the three components with the largest contribution, largest first.
+        funding_apr_7d: OI-weighted 7-day realised funding at week end.
+        carry_apr: neutral carry net of the hurdle at week end.
+        oi_change_7d_pct: 7-day change of total OI notional.
+        is_unwind_condition / unwind_reason: the week-end unwind check and its text.
+    """
+
+    base_asset: str
+    fragility_index: float | None
+    previous_index: float | None
+    previous_iso_week: str
+    index_change: float | None
+    regime: str | None
+    previous_regime: str | None
+    components_used: int | None
+    components: tuple[Component, ...]
+    top_contributors: tuple[Component, ...]
+    funding_apr_7d: float | None
+    carry_apr: float | None
+    oi_change_7d_pct: float | None
+    is_unwind_condition: bool | None
+    unwind_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FundingRow:
+    """Funding on one venue for one asset (``fct_funding_daily`` at its latest day in the week
+    plus the week's settlements from ``fct_funding_rates``).
+
+    Attributes:
+        latest_date: the day the realised APRs are taken from (the Sunday unless data is late).
+        realised_apr_1d / _7d / _30d: realised carry over 1, 7, 30 days, annualised.
+        excess_apr_7d: the week's realised funding above the venue's baseline, annualised
+            (sum of excess_rate over the week x 365 / 7); 0 on venues without a baseline means
+            the whole rate is premium.
+        share_at_baseline / share_negative / share_at_cap: of the week's settlements.
+        settlements: settlements in the week, all symbols of the venue and asset.
+        days_covered_7d: days with data among the 7 behind realised_apr_7d.
+        oi_usd: the venue's perp OI notional on latest_date.
+    """
+
+    base_asset: str
+    venue: str
+    latest_date: date | None
+    realised_apr_1d: float | None
+    realised_apr_7d: float | None
+    realised_apr_30d: float | None
+    excess_apr_7d: float | None
+    share_at_baseline: float | None
+    share_negative: float | None
+    share_at_cap: float | None
+    settlements: int | None
+    days_covered_7d: int | None
+    oi_usd: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PerpPremiumRow:
+    """The perp premium (mark vs index) on one venue over the week (``fct_basis`` kind perp).
+
+    Attributes:
+        mean_premium: mean of the daily mean premiums of the week.
+        min_premium: the lowest daily mean premium of the week.
+        discount_hours: hours with premium < 0; hours_observed: hours with data.
+    """
+
+    base_asset: str
+    venue: str
+    symbol: str
+    mean_premium: float | None
+    min_premium: float | None
+    discount_hours: int | None
+    hours_observed: int | None
+
+    @property
+    def discount_share(self) -> float | None:
+        """Share of observed hours at a discount (None without observations)."""
+        if not self.hours_observed or self.discount_hours is None:
+            return None
+        return self.discount_hours / self.hours_observed
+
+
+@dataclass(frozen=True, slots=True)
+class DatedContractRow:
+    """A dated (or CME) future at the week's last observation: the term structure.
+
+    Attributes:
+        basis: F / S - 1 at the daily close.
+        annualized_basis: basis x 365 / days_to_expiry; None under 7 days to expiry.
+    """
+
+    base_asset: str
+    venue: str
+    symbol: str
+    kind: str
+    observed_on: date
+    expiry_date: date | None
+    days_to_expiry: int | None
+    basis: float | None
+    annualized_basis: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BasisTermRow:
+    """Constant-maturity annualised basis at the week's last observation
+    (``fct_basis_term_daily``)."""
+
+    base_asset: str
+    observed_on: date
+    cm30_apr: float | None
+    cm90_apr: float | None
+    is_cm30_extrapolated: bool | None
+    is_cm90_extrapolated: bool | None
+    contracts_used: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CarryRow:
+    """Neutral carry versus the USD hurdle at week end (``fct_carry_daily``).
+
+    ETH: funding_apr_7d + staking_apr - hurdle_apr. BTC: basis_cm30_apr - hurdle_apr.
+    The three flags are the unwind checklist; any of them = unwind condition.
+    """
+
+    base_asset: str
+    observed_on: date
+    funding_apr_7d: float | None
+    staking_apr: float | None
+    hurdle_apr: float | None
+    basis_cm30_apr: float | None
+    carry_apr: float | None
+    premium_7d: float | None
+    is_carry_below_hurdle: bool | None
+    is_funding_negative: bool | None
+    is_perp_discount: bool | None
+    is_unwind_condition: bool | None
+    unwind_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenInterestRow:
+    """Open interest notional on one venue and contract kind at week end, and a week earlier."""
+
+    base_asset: str
+    venue: str
+    kind: str
+    observed_on: date
+    oi_usd: float | None
+    oi_usd_week_ago: float | None
+
+    @property
+    def change_pct(self) -> float | None:
+        """Week-on-week change (None when either side is missing or zero)."""
+        if self.oi_usd is None or not self.oi_usd_week_ago:
+            return None
+        return self.oi_usd / self.oi_usd_week_ago - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ArbitrageBand:
+    """The estimated delta-neutral share of futures OI with its named components
+    (``fct_arbitrage_share`` at week end). The share is not observed: it is a band."""
+
+    base_asset: str
+    observed_on: date
+    cftc_report_date: date | None
+    reference_price_usd: float | None
+    oi_perp_usd: float | None
+    oi_dated_usd: float | None
+    oi_cme_usd: float | None
+    total_oi_usd: float | None
+    cme_lev_net_short_usd: float | None
+    cme_lev_gross_short_usd: float | None
+    synthetic_dollar_hedge_usd: float | None
+    arb_share_low: float | None
+    arb_share_high: float | None
+    arb_share_mid: float | None
+    components: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarketRow:
+    """Crowding and leverage at week end (``fct_market_daily``)."""
+
+    base_asset: str
+    observed_on: date
+    reference_price_usd: float | None
+    price_change_7d_pct: float | None
+    price_change_30d_pct: float | None
+    oi_usd_total: float | None
+    oi_change_7d_pct: float | None
+    oi_change_30d_pct: float | None
+    leverage_buildup_7d: float | None
+    long_short_ratio: float | None
+    perp_spot_volume_ratio: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EtfWeek:
+    """US spot ETF net flow of one asset over one ISO week (sum of ``fct_etf_flows_daily``).
+
+    Attributes:
+        net_flow_usd_m: US$ millions, None when no day of the week was reported.
+        days_reported: trading days with a row; ticker_days_missing: ticker-days not reported.
+        cumulative_flow_usd_m: running total at the week's last reported day.
+    """
+
+    base_asset: str
+    iso_week: str
+    week_start: date
+    net_flow_usd_m: float | None
+    days_reported: int
+    ticker_days_missing: int | None
+    cumulative_flow_usd_m: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FundingPoint:
+    """One day of cross-venue OI-weighted funding (1-day and 7-day realised APR)."""
+
+    day: date
+    apr_1d: float | None
+    apr_7d: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FundingHistory:
+    """OI-weighted funding APR of one asset over the 90 days ending on the week's Sunday."""
+
+    base_asset: str
+    points: tuple[FundingPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPoint:
+    """One week of an asset's fragility index."""
+
+    iso_week: str
+    week_end: date
+    fragility_index: float | None
+    regime: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHistory:
+    """An asset's fragility index over the trailing 52 weeks ending with the report week."""
+
+    base_asset: str
+    points: tuple[IndexPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DataQualityNote:
+    """Something the reader must know about the inputs (gap, staleness, extrapolation)."""
+
+    severity: Literal["info", "warning"]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """The whole weekly report.
+
+    Attributes:
+        iso_week: ``YYYY-Www``; week_start (Monday) and week_end (Sunday), UTC.
+        generated_from: the warehouse the numbers were read from (path or ``:memory:``).
+        is_synthetic: any funding settlement in the 90-day window came from the simulator;
+            every page then says so.
+        assets: one summary per asset, ETH first.
+        baseline_apr / hurdle: reference levels the tables and charts draw.
+    """
+
+    iso_week: str
+    week_start: date
+    week_end: date
+    generated_from: str
+    is_synthetic: bool
+    assets: tuple[AssetSummary, ...]
+    funding: tuple[FundingRow, ...]
+    perp_premium: tuple[PerpPremiumRow, ...]
+    dated_basis: tuple[DatedContractRow, ...]
+    basis_term: tuple[BasisTermRow, ...]
+    carry: tuple[CarryRow, ...]
+    open_interest: tuple[OpenInterestRow, ...]
+    arbitrage: tuple[ArbitrageBand, ...]
+    market: tuple[MarketRow, ...]
+    etf_flows: tuple[EtfWeek, ...]
+    funding_history: tuple[FundingHistory, ...]
+    fragility_history: tuple[IndexHistory, ...]
+    notes: tuple[DataQualityNote, ...]
+    baseline_apr: float = BASELINE_APR
+
+    @property
+    def asset_names(self) -> tuple[str, ...]:
+        """Assets in report order."""
+        return tuple(a.base_asset for a in self.assets)
+
+    def asset(self, base_asset: str) -> AssetSummary | None:
+        """The summary of one asset, or None."""
+        return next((a for a in self.assets if a.base_asset == base_asset), None)
+
+    def carry_for(self, base_asset: str) -> CarryRow | None:
+        """The carry row of one asset, or None."""
+        return next((c for c in self.carry if c.base_asset == base_asset), None)
+
+    def arbitrage_for(self, base_asset: str) -> ArbitrageBand | None:
+        """The arbitrage band of one asset, or None."""
+        return next((b for b in self.arbitrage if b.base_asset == base_asset), None)
+
+    def etf_week(self, base_asset: str) -> EtfWeek | None:
+        """The report week's ETF flow of one asset, or None."""
+        matches = (e for e in self.etf_flows if e.base_asset == base_asset)
+        return next((e for e in matches if e.iso_week == self.iso_week), None)
+
+
+def rank_contributors(components: tuple[Component, ...], n: int = 3) -> tuple[Component, ...]:
+    """The ``n`` components adding most index points, largest first; ties keep contract order
+    so the ranking is deterministic. Components without a contribution are left out."""
+    scored = [c for c in components if c.contribution is not None]
+    order = {c.name: i for i, c in enumerate(components)}
+    scored.sort(key=lambda c: (-(c.contribution or 0.0), order[c.name]))
+    return tuple(scored[:n])
+
+
+def build_components(
+    values: dict[str, float | None], scores: dict[str, float | None]
+) -> tuple[Component, ...]:
+    """Components with effective weights and contributions, re-weighting over the non-null
+    ones exactly as the warehouse does (so the contributions add up to the index)."""
+    present = [s for s in FRAGILITY_COMPONENTS if scores.get(s.name) is not None]
+    total = sum(s.weight for s in present)
+    out = []
+    for spec in FRAGILITY_COMPONENTS:
+        score = scores.get(spec.name)
+        eff = spec.weight / total if score is not None and total > 0 else None
+        out.append(
+            Component(
+                name=spec.name,
+                label=spec.label,
+                unit=spec.unit,
+                weight=spec.weight,
+                value=values.get(spec.name),
+                score=score,
+                effective_weight=eff,
+                contribution=100.0 * eff * score if eff is not None and score is not None else None,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,52 @@
+"""Shared fixtures: one end-to-end pipeline run per session, in a temporary data directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+E2E_START = date(2026, 10, 26)  # four ISO weeks: 2026-W44 .. 2026-W47
+E2E_END = date(2026, 11, 22)
+E2E_WEEK = "2026-W47"
+
+
+@dataclass(frozen=True)
+class PipelineRun:
+    data_dir: Path
+    pdf: Path
+    instance: object
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real recorded data not found at {SHARED_DATA} (only in the project's workspace)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    """Land four weeks of the simulated market, build the warehouse, render 2026-W47."""
+    import dagster as dg
+
+    from orchestration import cli
+
+    data_dir = tmp_path_factory.mktemp("pipeline") / "data"
+    saved = {k: os.environ.get(k) for k in ("PERP_FRAGILITY_DATA_DIR", "DAGSTER_HOME")}
+    os.environ["PERP_FRAGILITY_DATA_DIR"] = str(data_dir)
+    os.environ["DAGSTER_HOME"] = str(data_dir / "dagster_home")
+    cli.prepare()
+    instance = dg.DagsterInstance.ephemeral()
+    cli.run_range(E2E_START, E2E_END, instance=instance)
+    pdf = cli.render_week(E2E_WEEK, instance=instance)
+    yield PipelineRun(data_dir=data_dir, pdf=pdf, instance=instance)
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -1,0 +1,198 @@
+"""The Dagster resource: drop-in for the simulated source, partial failure explicit, idempotent
+days, resumable backfills, and a clear, fast failure when no venue is reachable."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import dagster as dg
+import pytest
+
+from orchestration.lib import landing
+from orchestration.lib.live import backfill, day_is_finished, read_outcomes
+from orchestration.lib.live.emulator import HOUR
+from orchestration.lib.live.loopback import Fault, LoopbackServer
+from orchestration.lib.raw_schemas import DATASETS_BY_NAME, EXCHANGE_DATASETS
+from orchestration.resources.live_market import LiveMarketSource, VenuesUnreachable
+
+DAY = date(2026, 11, 16)
+CLOCK = int(datetime(2026, 11, 16, 13, tzinfo=UTC).timestamp() * 1000)
+EXCHANGE = frozenset(d.name for d in EXCHANGE_DATASETS)
+
+
+def _source(server: LoopbackServer, tmp_path, **kw) -> LiveMarketSource:
+    return LiveMarketSource(
+        venues=list(server.emulators), api_url_overrides=server.urls(), timeout_ms=3000,
+        max_retries=1, retry_base_delay_s=0.01, data_dir=str(tmp_path), throttle=False, **kw,
+    )
+
+
+def test_fetch_day_returns_every_requested_table_and_the_outcome_record(tmp_path) -> None:
+    with LoopbackServer(["binance", "okx"], clock_ms=CLOCK) as server:
+        server.down.add("okx")
+        source = _source(server, tmp_path)
+        tables = source.fetch_day(DAY, frozenset({"funding_rates", "rates"}))
+    assert source.source_label == "live"
+    assert set(tables) == {"funding_rates", "rates"}
+    assert tables["rates"].num_rows == 0  # not served by the live exchange source
+    assert tables["funding_rates"].schema == DATASETS_BY_NAME["funding_rates"].schema
+    assert {r["venue"] for r in tables["funding_rates"].to_pylist()} == {"binance"}
+    summary = source.last_summary()
+    assert summary["binance"]["funding_rates"] == "ok"
+    assert summary["okx"]["funding_rates"].startswith("failed: venue unreachable")
+    assert summary["*"]["rates"].startswith("not available")
+    recorded = read_outcomes(DAY, tmp_path)
+    assert {(o["venue"], o["status"]) for o in recorded} == {("binance", "ok"),
+                                                             ("okx", "failed")}
+    assert source.last_outcomes_table().num_rows == 3
+
+
+def test_all_venues_down_raises_venues_unreachable_without_retries(tmp_path) -> None:
+    with LoopbackServer(["binance", "bybit"], clock_ms=CLOCK) as server:
+        server.down.update({"binance", "bybit"})
+        source = _source(server, tmp_path)
+        with pytest.raises(VenuesUnreachable) as raised:
+            source.fetch_day(DAY, frozenset({"funding_rates"}))
+    assert raised.value.venues == ["binance", "bybit"]
+    assert raised.value.allow_retries is False  # the step's retry policy must not loop on it
+    assert "all 2 venue(s) unreachable (binance, bybit)" in str(raised.value)
+
+
+def test_offline_real_clients_fail_fast_naming_every_venue(tmp_path) -> None:
+    """No loopback: the real hosts do not resolve on this machine (and tests never reach out:
+    resolution fails before any connection)."""
+    source = LiveMarketSource(timeout_ms=1500, max_retries=1, retry_base_delay_s=0.05,
+                              record_outcomes=False, data_dir=str(tmp_path))
+    started = time.monotonic()
+    with pytest.raises(VenuesUnreachable) as raised:
+        source.fetch_day(DAY, EXCHANGE)
+    assert time.monotonic() - started < 30
+    assert raised.value.venues == ["binance", "bybit", "deribit", "hyperliquid", "okx"]
+    assert "fapi.binance.com" in raised.value.reasons["binance"]
+
+
+def test_a_day_fetched_twice_lands_identical_bytes(tmp_path) -> None:
+    with LoopbackServer(clock_ms=CLOCK) as server:
+        source = _source(server, tmp_path)
+        contents = []
+        for _ in range(2):
+            tables = source.fetch_day(DAY, EXCHANGE)
+            results = [landing.land_partition(DATASETS_BY_NAME[n], DAY, tables[n],
+                                              data_root=tmp_path) for n in sorted(EXCHANGE)]
+            contents.append({r.path.name + r.path.parent.parent.name: r.path.read_bytes()
+                             for r in results})
+    assert contents[0] == contents[1]
+    assert all(len(v) > 0 for v in contents[0].values())
+
+
+class _Crashing:
+    """Wraps a source; dies (like a killed process) after ``calls`` fetches."""
+
+    def __init__(self, source: LiveMarketSource, calls: int) -> None:
+        self.source, self.calls = source, calls
+
+    def fetch_days(self, start, end, datasets):
+        if self.calls == 0:
+            raise KeyboardInterrupt("simulated crash")
+        self.calls -= 1
+        return self.source.fetch_days(start, end, datasets)
+
+    def last_outcomes(self):
+        return self.source.last_outcomes()
+
+
+def _funding_requests_per_day(server: LoopbackServer) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for r in server.requests:
+        if r.path == "/fapi/v1/fundingRate":
+            day = datetime.fromtimestamp(int(r.params["startTime"]) / 1000, UTC).date()
+            counts[day] = counts.get(day, 0) + 1
+    return counts
+
+
+def test_backfill_resumes_after_a_crash_without_refetching_finished_days(tmp_path) -> None:
+    start, end = date(2026, 11, 1), date(2026, 11, 7)
+    datasets = {"funding_rates", "open_interest"}
+    with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
+        source = _source(server, tmp_path, record_outcomes=False)
+        with pytest.raises(KeyboardInterrupt):
+            backfill(_Crashing(source, calls=3), start, end, datasets, data_root=tmp_path,
+                     chunk_days=1)
+        first = _funding_requests_per_day(server)
+        assert sorted(first) == [date(2026, 11, d) for d in (1, 2, 3)]
+        assert [day_is_finished(start + timedelta(days=i), datasets, tmp_path)
+                for i in range(6)] == [True] * 3 + [False] * 3
+
+        server.requests.clear()
+        report = backfill(source, start, end, datasets, data_root=tmp_path, chunk_days=2)
+        resumed = _funding_requests_per_day(server)
+        assert sorted(resumed) == [date(2026, 11, 4), date(2026, 11, 6)]  # two 2-day windows
+        assert report.days_skipped == tuple(date(2026, 11, d) for d in (1, 2, 3))
+        assert report.rows["funding_rates"] == 3 * 3 * 2
+
+        server.requests.clear()
+        again = backfill(source, start, end, datasets, data_root=tmp_path)
+        assert again.days_fetched == () and server.count() == 0
+
+        forced = backfill(source, start, end, datasets, data_root=tmp_path, force=True)
+        assert len(forced.days_fetched) == 6 and server.count("binance", "fundingRate") == 2
+
+
+def test_a_day_with_a_failed_venue_is_fetched_again_on_resume(tmp_path) -> None:
+    datasets = {"funding_rates"}
+    with LoopbackServer(["binance", "okx"], clock_ms=CLOCK) as server:
+        source = _source(server, tmp_path, record_outcomes=False)
+        server.down.add("okx")
+        backfill(source, DAY, DAY + timedelta(days=1), datasets, data_root=tmp_path)
+        assert not day_is_finished(DAY, datasets, tmp_path)
+        server.down.clear()
+        report = backfill(source, DAY, DAY + timedelta(days=1), datasets, data_root=tmp_path)
+    assert report.days_fetched == (DAY,)
+    assert day_is_finished(DAY, datasets, tmp_path)
+
+
+def test_skip_finished_days_serves_landed_rows(tmp_path) -> None:
+    datasets = frozenset({"funding_rates"})
+    with LoopbackServer(["bybit"], clock_ms=CLOCK) as server:
+        backfill(_source(server, tmp_path, record_outcomes=False), DAY, DAY + timedelta(days=1),
+                 datasets, data_root=tmp_path)
+        server.requests.clear()
+        resuming = _source(server, tmp_path, skip_finished_days=True)
+        tables = resuming.fetch_day(DAY, datasets)
+        assert server.count() == 0
+    assert tables["funding_rates"].num_rows == 6
+
+
+def test_the_raw_landing_asset_runs_on_the_live_source(tmp_path, monkeypatch) -> None:
+    """The real ``land_exchange`` multi-asset, bound to the live source, lands a partition and
+    its venue-day coverage check passes."""
+    from orchestration.defs.raw_landing import raw_domain_assets
+
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    exchange_asset = next(a for a in raw_domain_assets if a.node_def.name == "land_exchange")
+    with LoopbackServer(clock_ms=CLOCK + 11 * HOUR) as server:
+        source = _source(server, tmp_path)
+        result = dg.materialize([exchange_asset], partition_key=DAY.isoformat(),
+                                resources={"market_source": source},
+                                instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    checks = {(e.asset_key.path[-1], e.check_name): e.passed
+              for e in result.get_asset_check_evaluations()}
+    assert checks[("funding_rates", "venue_day_coverage")] is True
+    assert all(checks.values()), checks
+    landed = landing.read_dataset(DATASETS_BY_NAME["funding_rates"], tmp_path)
+    assert set(landed.column("venue").to_pylist()) == {"binance", "bybit", "okx", "deribit",
+                                                        "hyperliquid"}
+    assert set(landed.column("source").to_pylist()) == {
+        "ccxt:binanceusdm", "ccxt:bybit", "ccxt:okx", "ccxt:deribit", "ccxt:hyperliquid"}
+
+
+def test_a_fault_in_one_venue_is_visible_in_the_outcomes(tmp_path) -> None:
+    with LoopbackServer(["binance", "bybit"], clock_ms=CLOCK) as server:
+        server.add_fault(Fault("bybit", "funding/history", status=500, times=None))
+        source = _source(server, tmp_path)
+        tables = source.fetch_day(DAY, frozenset({"funding_rates"}))
+    assert {r["venue"] for r in tables["funding_rates"].to_pylist()} == {"binance"}
+    bybit = next(o for o in source.last_outcomes() if o.venue == "bybit")
+    assert bybit.status == "failed" and "ExchangeNotAvailable" in bybit.message
