@@ -115,18 +115,71 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
     """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
-    from orchestration.dbt_project import dbt_project
     from orchestration.lib import settings
+    from orchestration.lib.warehouse_lock import warehouse_lock
 
     prepare()
-    settings.warehouse_path().unlink(missing_ok=True)
+    with warehouse_lock(exclusive=True):
+        settings.warehouse_path().unlink(missing_ok=True)
+        build_warehouse()
+    print(settings.warehouse_path())
+
+
+def build_warehouse(select: Sequence[str] = ()) -> None:
+    """``dbt build`` outside Dagster (imports, rebuilds); the caller holds the warehouse lock."""
     from dagster_dbt import DbtCliResource
 
-    invocation = DbtCliResource(project_dir=dbt_project).cli(["build"], raise_on_error=False)
+    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+
+    args = ["build", *(("--select", *select) if select else ())]
+    resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+    invocation = resource.cli(args, raise_on_error=False)
     invocation.wait()
     if not invocation.is_successful():
-        raise SystemExit("dbt build failed while rebuilding the warehouse")
-    print(settings.warehouse_path())
+        raise SystemExit(f"dbt {' '.join(args)} failed: see {dbt_project.project_dir}/logs")
+
+
+IMPORT_KINDS_EXTRA = ("etf-flows",)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    """Land history files into the raw layout, then rebuild the models that read them."""
+    from orchestration.lib.warehouse_lock import warehouse_lock
+
+    prepare()
+    if args.kind == "etf-flows":
+        from orchestration.lib.reference.etf_flows import import_wide_csvs
+
+        if not args.asset:
+            raise SystemExit("import etf-flows needs --asset ETH or --asset BTC")
+        results = import_wide_csvs([(path, args.asset) for path in args.files])
+        for path, result in zip(args.files, results, strict=True):
+            print(
+                f"import etf-flows {path}: {result.table.num_rows} rows, "
+                f"{result.flagged_count} day(s) whose Total differs from the tickers' sum"
+            )
+        datasets = ["etf_flows"]
+    else:
+        from orchestration.lib.importers import import_files
+
+        report = import_files(args.kind, args.files, tz=args.tz)
+        print(report.describe())
+        datasets = [name for name, rows in report.rows_by_dataset.items() if rows]
+    if args.no_build or not datasets:
+        return
+    with warehouse_lock(exclusive=True):
+        build_warehouse(select=[f"source:raw.{name}+" for name in datasets])
+    print(f"rebuilt the models downstream of {', '.join(f'raw.{d}' for d in datasets)}")
+
+
+def cmd_backfill_cftc(args: argparse.Namespace) -> None:
+    """The CFTC TFF history of the four CME crypto contracts, one command."""
+    from orchestration.lib.reference.cftc_backfill import main as backfill_main
+
+    prepare()
+    code = backfill_main(args.rest)
+    if code:
+        raise SystemExit(code)
 
 
 def cmd_prepare(args: argparse.Namespace) -> None:
@@ -150,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", type=_date, required=True)
     run.add_argument(
         "--source",
-        choices=("simulated",),
+        choices=("simulated", "live"),
         default=None,
         help="market source (env PERP_FRAGILITY_SOURCE; default simulated)",
     )
@@ -162,6 +215,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = sub.add_parser("rebuild-warehouse", help="rebuild DuckDB from raw Parquet")
     rebuild.set_defaults(func=cmd_rebuild_warehouse)
+
+    from orchestration.lib.importers import KINDS
+
+    imp = sub.add_parser(
+        "import",
+        help="land history files (funding, oi, prices, Binance archives, ETF CSV) and rebuild",
+    )
+    imp.add_argument("kind", choices=(*KINDS, *IMPORT_KINDS_EXTRA))
+    imp.add_argument("files", nargs="+", type=Path)
+    imp.add_argument("--tz", help="time zone of a binance-funding-export (e.g. Europe/London)")
+    imp.add_argument("--asset", choices=("ETH", "BTC"), help="base asset of an etf-flows CSV")
+    imp.add_argument("--no-build", action="store_true", help="land only; skip the dbt rebuild")
+    imp.set_defaults(func=cmd_import)
+
+    cftc = sub.add_parser(
+        "backfill-cftc",
+        help="download and land the CFTC TFF history (args: --from YEAR --to YEAR ...)",
+        add_help=False,
+    )
+    cftc.add_argument("rest", nargs=argparse.REMAINDER)
+    cftc.set_defaults(func=cmd_backfill_cftc)
 
     prep = sub.add_parser("prepare", help="create data folders, instance and dbt manifest")
     prep.set_defaults(func=cmd_prepare)

@@ -20,7 +20,9 @@ export_data_dir()
 # The make targets call .venv/bin/* without activating the venv: dbt lives beside this
 # interpreter, so put that folder on PATH for dagster-dbt's subprocesses.
 DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
-if DBT_EXECUTABLE.exists() and str(DBT_EXECUTABLE.parent) not in os.environ["PATH"].split(os.pathsep):
+if DBT_EXECUTABLE.exists() and str(DBT_EXECUTABLE.parent) not in os.environ["PATH"].split(
+    os.pathsep
+):
     os.environ["PATH"] = os.pathsep.join([str(DBT_EXECUTABLE.parent), os.environ["PATH"]])
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

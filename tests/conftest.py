@@ -25,7 +25,9 @@ class PipelineRun:
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real recorded data not found at {SHARED_DATA} (only in the project's workspace)")
+        pytest.skip(
+            f"real recorded data not found at {SHARED_DATA} (only in the project's workspace)"
+        )
     return SHARED_DATA
 
 

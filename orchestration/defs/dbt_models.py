@@ -4,10 +4,10 @@ Daily-partitioned like the raw data they read, with a single-run backfill policy
 backfill runs ``dbt build`` once for the whole range, not once per day. The partition window
 reaches dbt as the vars ``start_date``/``end_date`` (incremental models use them; full models
 ignore them). All warehouse writers share the ``duckdb_warehouse`` pool so two runs never hold
-DuckDB's single-writer lock at once. dbt data tests surface as asset checks; dbt is not
+DuckDB's single-writer lock at once, and the warehouse file lock makes any other writer (CLI,
+imports) wait rather than fail. dbt data tests surface as asset checks; dbt is not
 retried blindly (a failed test would fail again).
 """
-
 
 import json
 from collections.abc import Iterator, Mapping
@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.partitions import daily_partitions
+from orchestration.lib.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 
@@ -41,13 +42,12 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
     backfill_policy=dg.BackfillPolicy.single_run(),
     pool=WAREHOUSE_POOL,
 )
-def warehouse_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource
-) -> Iterator[Any]:
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """Build the warehouse (seed, run, test) for the partition window."""
     window = context.partition_time_window
     dbt_vars = {
         "start_date": window.start.date().isoformat(),
         "end_date": (window.end.date() - timedelta(days=1)).isoformat(),
     }
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    with warehouse_lock(exclusive=True):
+        yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

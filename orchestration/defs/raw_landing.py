@@ -6,7 +6,6 @@ single-run backfill policy, a whole partition range: the asset walks the range d
 lands each day atomically and reports what it kept and what it quarantined.
 """
 
-
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -117,7 +116,9 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
         required_resource_keys={resource_key},
         can_subset=True,
     )
-    def _land(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    def _land(
+        context: dg.AssetExecutionContext,
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         source: MarketSourceResource = getattr(context.resources, resource_key)
         selected = [by_key[k] for k in context.selected_asset_keys]
         names = frozenset(d.name for d in selected)
@@ -160,7 +161,10 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
                 asset_key=raw_asset_key(dataset),
                 passed=bad == 0,
                 severity=dg.AssetCheckSeverity.WARN,
-                metadata={"rows_rejected": bad, "reasons": json.dumps(dict(rejected[dataset.name]))},
+                metadata={
+                    "rows_rejected": bad,
+                    "reasons": json.dumps(dict(rejected[dataset.name])),
+                },
             )
         if FUNDING_RATES.name in names:
             yield _funding_coverage_result(days, pa.concat_tables(landed_funding))

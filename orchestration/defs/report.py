@@ -6,7 +6,6 @@ as soon as the context is built) but shares the warehouse pool with dbt so it ne
 writer's lock. Rendering is deterministic: it is not retried.
 """
 
-
 from datetime import date
 
 import dagster as dg
@@ -16,6 +15,7 @@ from orchestration.defs.dbt_models import WAREHOUSE_POOL, warehouse_models
 from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib import settings
 from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
+from orchestration.lib.warehouse_lock import warehouse_lock
 from orchestration.lib.weeks import iso_week_of, report_path
 from reports import render_pdf
 
@@ -44,11 +44,12 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
     """Weekly PDF on market fragility for the ISO week of the partition (grain: one file per
     week), read line by line from the warehouse marts."""
     iso_week = iso_week_of(date.fromisoformat(context.partition_key))
-    conn = open_warehouse_readonly(settings.warehouse_path())
-    try:
-        report_context = build_report_context(conn, iso_week)
-    finally:
-        conn.close()
+    with warehouse_lock(exclusive=False):
+        conn = open_warehouse_readonly(settings.warehouse_path())
+        try:
+            report_context = build_report_context(conn, iso_week)
+        finally:
+            conn.close()
     result = render_pdf(report_context, report_path(iso_week))
     context.log.info(f"wrote {result.path} ({result.pages} pages, {result.seconds:.2f} s)")
     return dg.MaterializeResult(

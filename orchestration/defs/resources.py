@@ -1,33 +1,52 @@
-"""Resources, bound once. ``PERP_FRAGILITY_SOURCE`` picks the market source (default
-``simulated``, the offline demo market); every source domain is served by it."""
+"""Resources, bound once.
 
-from __future__ import annotations
+``PERP_FRAGILITY_SOURCE`` picks where raw data comes from:
+
+- ``simulated`` (default): the offline, deterministic market serves every domain;
+- ``live``: ccxt venues for the exchange datasets, the CFTC, Farside and FRED/Lido for the
+  reference domains. Same assets, same landing, same marts: only the resources differ.
+"""
 
 import os
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import dbt_project
+from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.defs.raw_landing import DOMAIN_SOURCES
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
 
 SOURCE_ENV = "PERP_FRAGILITY_SOURCE"
 SEED_ENV = "PERP_FRAGILITY_SEED"
-SOURCES = ("simulated",)
+SOURCES = ("simulated", "live")
 
 
-def market_source_from_env() -> MarketSourceResource:
-    """The configured source; an unknown name fails at load time with the valid choices."""
+def live_sources() -> dict[str, MarketSourceResource]:
+    """The live resource of each domain (imported lazily: the demo never needs ccxt)."""
+    from orchestration.resources.live_market import LiveMarketSource
+    from orchestration.resources.reference_sources import CftcSource, EtfFlowSource, RatesSource
+
+    return {
+        "market_source": LiveMarketSource(),
+        "cftc_source": CftcSource(),
+        "etf_source": EtfFlowSource(),
+        "rates_source": RatesSource(),
+    }
+
+
+def sources_from_env() -> dict[str, MarketSourceResource]:
+    """The configured source of every domain; an unknown name fails with the valid choices."""
     name = os.environ.get(SOURCE_ENV, "simulated")
     if name == "simulated":
-        return SimulatedMarketSource(seed=int(os.environ.get(SEED_ENV, "7")))
+        simulated = SimulatedMarketSource(seed=int(os.environ.get(SEED_ENV, "7")))
+        return {key: simulated for key in DOMAIN_SOURCES.values()}
+    if name == "live":
+        return live_sources()
     raise ValueError(f"{SOURCE_ENV}={name!r} is not a known source; choose one of {SOURCES}")
 
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    source = market_source_from_env()
-    bound: dict[str, object] = {key: source for key in DOMAIN_SOURCES.values()}
-    bound["dbt"] = DbtCliResource(project_dir=dbt_project)
+    bound: dict[str, object] = dict(sources_from_env())
+    bound["dbt"] = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
     return dg.Definitions(resources=bound)

@@ -151,7 +151,11 @@ def land_partition(
     target = partition_dir(dataset, day, root / "raw") / f"part-{part}.parquet"
     _atomic_write(_sort(dataset, valid), target)
     quarantine_target = (
-        root / "quarantine" / dataset.domain / dataset.name / f"dt={day.isoformat()}"
+        root
+        / "quarantine"
+        / dataset.domain
+        / dataset.name
+        / f"dt={day.isoformat()}"
         / f"part-{part}.parquet"
     )
     by_reason: dict[str, int] = {}

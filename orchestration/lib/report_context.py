@@ -145,7 +145,9 @@ def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[
     component_cols = ",\n            ".join(
         f"{c.name}_value, {c.name}_score" for c in FRAGILITY_COMPONENTS
     )
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select
             iso_week, week_start, week_end, base_asset, fragility_index, regime,
             components_used,
@@ -154,24 +156,32 @@ def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[
         from {SCHEMA}.fct_fragility_weekly
         where week_end between ? and ?
         order by base_asset, week_end
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _funding_latest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select
             venue, base_asset, date, realised_apr, realised_apr_7d, realised_apr_30d,
             days_covered_7d, oi_usd
         from {SCHEMA}.fct_funding_daily
         where date between ? and ?
         qualify row_number() over (partition by venue, base_asset order by date desc) = 1
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _funding_week(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
     """The week's settlements per venue and asset: shares pooled over all settlements, excess
     carry per symbol (sum of excess_rate x 365 / 7) averaged over symbols like the daily mart."""
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         with
 
         settled as (
@@ -207,12 +217,16 @@ def _funding_week(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> li
         select shares.*, excess.excess_apr_7d
         from shares
         left join excess using (venue, base_asset)
-    """, [_ts(start), _ts(end + timedelta(days=1))])
+    """,
+        [_ts(start), _ts(end + timedelta(days=1))],
+    )
 
 
 def _funding_history(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
     # oi_weighted_apr(_7d) is the same on every venue row of a date and asset: take one.
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select
             date, base_asset,
             max(oi_weighted_apr) as apr_1d,
@@ -221,11 +235,15 @@ def _funding_history(conn: duckdb.DuckDBPyConnection, start: date, end: date) ->
         where date between ? and ?
         group by date, base_asset
         order by base_asset, date
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _perp_premium(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select
             base_asset, venue, symbol,
             avg(premium_or_basis) as mean_premium,
@@ -236,11 +254,15 @@ def _perp_premium(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> li
         where kind = 'perp' and date between ? and ?
         group by base_asset, venue, symbol
         order by base_asset, venue, symbol
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         with latest as (
             select base_asset, max(date) as last_date
             from {SCHEMA}.fct_basis
@@ -255,23 +277,31 @@ def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]
             on b.base_asset = latest.base_asset and b.date = latest.last_date
         where b.kind <> 'perp'
         order by b.base_asset, b.kind desc, b.venue, b.days_to_expiry, b.symbol
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _latest_per_asset(
     conn: duckdb.DuckDBPyConnection, table: str, columns: str, start: date, end: date
 ) -> list[Row]:
     """The last row in the week of a (date, base_asset)-keyed mart, per asset."""
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select date, base_asset, {columns}
         from {SCHEMA}.{table}
         where date between ? and ?
         qualify row_number() over (partition by base_asset order by date desc) = 1
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         with
 
         latest as (
@@ -302,11 +332,15 @@ def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> l
             case current_oi.kind when 'perp' then 0 when 'dated' then 1 else 2 end,
             current_oi.oi_usd desc nulls last,
             current_oi.venue
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(conn, f"""
+    return _rows(
+        conn,
+        f"""
         select
             base_asset,
             cast(date_trunc('week', date) as date) as week_start,
@@ -318,17 +352,22 @@ def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
         where date between ? and ?
         group by base_asset, week_start
         order by base_asset, week_start
-    """, [start, end])
+    """,
+        [start, end],
+    )
 
 
 def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
-    row = conn.execute(f"""
+    row = conn.execute(
+        f"""
         select exists (
             select 1 from {SCHEMA}.fct_funding_rates
             where source = 'simulated'
                 and funding_ts >= ?::timestamptz and funding_ts < ?::timestamptz
         )
-    """, [_ts(start), _ts(end + timedelta(days=1))]).fetchone()
+    """,
+        [_ts(start), _ts(end + timedelta(days=1))],
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -364,26 +403,32 @@ def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> As
 
 def _funding_rows(latest: list[Row], week: list[Row]) -> tuple[FundingRow, ...]:
     by_key = {(r["venue"], r["base_asset"]): r for r in week}
-    keys = sorted({(r["venue"], r["base_asset"]) for r in latest} | set(by_key),
-                  key=lambda k: (_asset_key(k[1]), k[0]))
+    keys = sorted(
+        {(r["venue"], r["base_asset"]) for r in latest} | set(by_key),
+        key=lambda k: (_asset_key(k[1]), k[0]),
+    )
     daily = {(r["venue"], r["base_asset"]): r for r in latest}
     out = []
     for venue, asset in keys:
         d = daily.get((venue, asset), {})
         w = by_key.get((venue, asset), {})
-        out.append(FundingRow(
-            base_asset=asset, venue=venue, latest_date=d.get("date"),
-            realised_apr_1d=_float(d.get("realised_apr")),
-            realised_apr_7d=_float(d.get("realised_apr_7d")),
-            realised_apr_30d=_float(d.get("realised_apr_30d")),
-            excess_apr_7d=_float(w.get("excess_apr_7d")),
-            share_at_baseline=_float(w.get("share_at_baseline")),
-            share_negative=_float(w.get("share_negative")),
-            share_at_cap=_float(w.get("share_at_cap")),
-            settlements=_int(w.get("settlements")),
-            days_covered_7d=_int(d.get("days_covered_7d")),
-            oi_usd=_float(d.get("oi_usd")),
-        ))
+        out.append(
+            FundingRow(
+                base_asset=asset,
+                venue=venue,
+                latest_date=d.get("date"),
+                realised_apr_1d=_float(d.get("realised_apr")),
+                realised_apr_7d=_float(d.get("realised_apr_7d")),
+                realised_apr_30d=_float(d.get("realised_apr_30d")),
+                excess_apr_7d=_float(w.get("excess_apr_7d")),
+                share_at_baseline=_float(w.get("share_at_baseline")),
+                share_negative=_float(w.get("share_negative")),
+                share_at_cap=_float(w.get("share_at_cap")),
+                settlements=_int(w.get("settlements")),
+                days_covered_7d=_int(d.get("days_covered_7d")),
+                oi_usd=_float(d.get("oi_usd")),
+            )
+        )
     return tuple(out)
 
 
@@ -402,9 +447,7 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
     previous_week = _iso_week(week_start - timedelta(days=7))
     history_start = week_end - timedelta(days=FUNDING_HISTORY_DAYS - 1)
 
-    fragility = _fragility(
-        conn, week_end - timedelta(weeks=INDEX_HISTORY_WEEKS - 1), week_end
-    )
+    fragility = _fragility(conn, week_end - timedelta(weeks=INDEX_HISTORY_WEEKS - 1), week_end)
     current = {r["base_asset"]: r for r in fragility if r["iso_week"] == iso_week}
     previous = {r["base_asset"]: r for r in fragility if r["iso_week"] == previous_week}
     funding_latest = _funding_latest(conn, week_start, week_end)
@@ -422,67 +465,91 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
 
     carry = tuple(
         CarryRow(
-            base_asset=r["base_asset"], observed_on=r["date"],
-            funding_apr_7d=_float(r["funding_apr_7d"]), staking_apr=_float(r["staking_apr"]),
-            hurdle_apr=_float(r["hurdle_apr"]), basis_cm30_apr=_float(r["basis_cm30_apr"]),
-            carry_apr=_float(r["carry_apr"]), premium_7d=_float(r["premium_7d"]),
+            base_asset=r["base_asset"],
+            observed_on=r["date"],
+            funding_apr_7d=_float(r["funding_apr_7d"]),
+            staking_apr=_float(r["staking_apr"]),
+            hurdle_apr=_float(r["hurdle_apr"]),
+            basis_cm30_apr=_float(r["basis_cm30_apr"]),
+            carry_apr=_float(r["carry_apr"]),
+            premium_7d=_float(r["premium_7d"]),
             is_carry_below_hurdle=_bool(r["is_carry_below_hurdle"]),
             is_funding_negative=_bool(r["is_funding_negative"]),
             is_perp_discount=_bool(r["is_perp_discount"]),
             is_unwind_condition=_bool(r["is_unwind_condition"]),
             unwind_reason=r["unwind_reason"] or "",
         )
-        for r in _sorted_assets(_latest_per_asset(
-            conn, "fct_carry_daily",
-            "funding_apr_7d, staking_apr, hurdle_apr, basis_cm30_apr, carry_apr, premium_7d, "
-            "is_carry_below_hurdle, is_funding_negative, is_perp_discount, "
-            "is_unwind_condition, unwind_reason",
-            week_start, week_end,
-        ))
+        for r in _sorted_assets(
+            _latest_per_asset(
+                conn,
+                "fct_carry_daily",
+                "funding_apr_7d, staking_apr, hurdle_apr, basis_cm30_apr, carry_apr, premium_7d, "
+                "is_carry_below_hurdle, is_funding_negative, is_perp_discount, "
+                "is_unwind_condition, unwind_reason",
+                week_start,
+                week_end,
+            )
+        )
     )
 
     basis_term = tuple(
         BasisTermRow(
-            base_asset=r["base_asset"], observed_on=r["date"],
-            cm30_apr=_float(r["basis_cm30_apr"]), cm90_apr=_float(r["basis_cm90_apr"]),
+            base_asset=r["base_asset"],
+            observed_on=r["date"],
+            cm30_apr=_float(r["basis_cm30_apr"]),
+            cm90_apr=_float(r["basis_cm90_apr"]),
             is_cm30_extrapolated=_bool(r["is_cm30_extrapolated"]),
             is_cm90_extrapolated=_bool(r["is_cm90_extrapolated"]),
             contracts_used=_int(r["contracts_used"]),
         )
-        for r in _sorted_assets(_latest_per_asset(
-            conn, "fct_basis_term_daily",
-            "basis_cm30_apr, basis_cm90_apr, is_cm30_extrapolated, is_cm90_extrapolated, "
-            "contracts_used",
-            week_start, week_end,
-        ))
+        for r in _sorted_assets(
+            _latest_per_asset(
+                conn,
+                "fct_basis_term_daily",
+                "basis_cm30_apr, basis_cm90_apr, is_cm30_extrapolated, is_cm90_extrapolated, "
+                "contracts_used",
+                week_start,
+                week_end,
+            )
+        )
     )
 
     arbitrage = tuple(
         ArbitrageBand(
-            base_asset=r["base_asset"], observed_on=r["date"],
+            base_asset=r["base_asset"],
+            observed_on=r["date"],
             cftc_report_date=r["cftc_report_date"],
             reference_price_usd=_float(r["reference_price_usd"]),
-            oi_perp_usd=_float(r["oi_perp_usd"]), oi_dated_usd=_float(r["oi_dated_usd"]),
-            oi_cme_usd=_float(r["oi_cme_usd"]), total_oi_usd=_float(r["total_oi_usd"]),
+            oi_perp_usd=_float(r["oi_perp_usd"]),
+            oi_dated_usd=_float(r["oi_dated_usd"]),
+            oi_cme_usd=_float(r["oi_cme_usd"]),
+            total_oi_usd=_float(r["total_oi_usd"]),
             cme_lev_net_short_usd=_float(r["cme_lev_net_short_usd"]),
             cme_lev_gross_short_usd=_float(r["cme_lev_gross_short_usd"]),
             synthetic_dollar_hedge_usd=_float(r["synthetic_dollar_hedge_usd"]),
-            arb_share_low=_float(r["arb_share_low"]), arb_share_high=_float(r["arb_share_high"]),
-            arb_share_mid=_float(r["arb_share_mid"]), components=r["components"] or "",
+            arb_share_low=_float(r["arb_share_low"]),
+            arb_share_high=_float(r["arb_share_high"]),
+            arb_share_mid=_float(r["arb_share_mid"]),
+            components=r["components"] or "",
         )
-        for r in _sorted_assets(_latest_per_asset(
-            conn, "fct_arbitrage_share",
-            "cftc_report_date, reference_price_usd, oi_perp_usd, oi_dated_usd, oi_cme_usd, "
-            "total_oi_usd, cme_lev_net_short_usd, cme_lev_gross_short_usd, "
-            "synthetic_dollar_hedge_usd, arb_share_low, arb_share_high, arb_share_mid, "
-            "components",
-            week_start, week_end,
-        ))
+        for r in _sorted_assets(
+            _latest_per_asset(
+                conn,
+                "fct_arbitrage_share",
+                "cftc_report_date, reference_price_usd, oi_perp_usd, oi_dated_usd, oi_cme_usd, "
+                "total_oi_usd, cme_lev_net_short_usd, cme_lev_gross_short_usd, "
+                "synthetic_dollar_hedge_usd, arb_share_low, arb_share_high, arb_share_mid, "
+                "components",
+                week_start,
+                week_end,
+            )
+        )
     )
 
     market = tuple(
         MarketRow(
-            base_asset=r["base_asset"], observed_on=r["date"],
+            base_asset=r["base_asset"],
+            observed_on=r["date"],
             reference_price_usd=_float(r["reference_price_usd"]),
             price_change_7d_pct=_float(r["price_change_7d_pct"]),
             price_change_30d_pct=_float(r["price_change_30d_pct"]),
@@ -493,56 +560,81 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
             long_short_ratio=_float(r["long_short_ratio"]),
             perp_spot_volume_ratio=_float(r["perp_spot_volume_ratio"]),
         )
-        for r in _sorted_assets(_latest_per_asset(
-            conn, "fct_market_daily",
-            "reference_price_usd, price_change_7d_pct, price_change_30d_pct, oi_usd_total, "
-            "oi_change_7d_pct, oi_change_30d_pct, leverage_buildup_7d, long_short_ratio, "
-            "perp_spot_volume_ratio",
-            week_start, week_end,
-        ))
+        for r in _sorted_assets(
+            _latest_per_asset(
+                conn,
+                "fct_market_daily",
+                "reference_price_usd, price_change_7d_pct, price_change_30d_pct, oi_usd_total, "
+                "oi_change_7d_pct, oi_change_30d_pct, leverage_buildup_7d, long_short_ratio, "
+                "perp_spot_volume_ratio",
+                week_start,
+                week_end,
+            )
+        )
     )
 
     perp_premium = tuple(
         PerpPremiumRow(
-            base_asset=r["base_asset"], venue=r["venue"], symbol=r["symbol"],
-            mean_premium=_float(r["mean_premium"]), min_premium=_float(r["min_premium"]),
-            discount_hours=_int(r["discount_hours"]), hours_observed=_int(r["hours_observed"]),
+            base_asset=r["base_asset"],
+            venue=r["venue"],
+            symbol=r["symbol"],
+            mean_premium=_float(r["mean_premium"]),
+            min_premium=_float(r["min_premium"]),
+            discount_hours=_int(r["discount_hours"]),
+            hours_observed=_int(r["hours_observed"]),
         )
-        for r in sorted(_perp_premium(conn, week_start, week_end),
-                        key=lambda r: (_asset_key(r["base_asset"]), r["venue"], r["symbol"]))
+        for r in sorted(
+            _perp_premium(conn, week_start, week_end),
+            key=lambda r: (_asset_key(r["base_asset"]), r["venue"], r["symbol"]),
+        )
     )
 
     dated = tuple(
         DatedContractRow(
-            base_asset=r["base_asset"], venue=r["venue"], symbol=r["symbol"], kind=r["kind"],
-            observed_on=r["date"], expiry_date=r["expiry_date"],
-            days_to_expiry=_int(r["days_to_expiry"]), basis=_float(r["premium_or_basis"]),
+            base_asset=r["base_asset"],
+            venue=r["venue"],
+            symbol=r["symbol"],
+            kind=r["kind"],
+            observed_on=r["date"],
+            expiry_date=r["expiry_date"],
+            days_to_expiry=_int(r["days_to_expiry"]),
+            basis=_float(r["premium_or_basis"]),
             annualized_basis=_float(r["annualized_basis"]),
         )
-        for r in sorted(_dated(conn, week_start, week_end),
-                        key=lambda r: _asset_key(r["base_asset"]))
+        for r in sorted(
+            _dated(conn, week_start, week_end), key=lambda r: _asset_key(r["base_asset"])
+        )
     )
 
     open_interest = tuple(
         OpenInterestRow(
-            base_asset=r["base_asset"], venue=r["venue"], kind=r["kind"], observed_on=r["date"],
-            oi_usd=_float(r["oi_usd"]), oi_usd_week_ago=_float(r["oi_usd_week_ago"]),
+            base_asset=r["base_asset"],
+            venue=r["venue"],
+            kind=r["kind"],
+            observed_on=r["date"],
+            oi_usd=_float(r["oi_usd"]),
+            oi_usd_week_ago=_float(r["oi_usd_week_ago"]),
         )
-        for r in sorted(_open_interest(conn, week_start, week_end),
-                        key=lambda r: _asset_key(r["base_asset"]))
+        for r in sorted(
+            _open_interest(conn, week_start, week_end), key=lambda r: _asset_key(r["base_asset"])
+        )
     )
 
     etf_start = week_start - timedelta(weeks=ETF_HISTORY_WEEKS - 1)
     etf = tuple(
         EtfWeek(
-            base_asset=r["base_asset"], iso_week=_iso_week(r["week_start"]),
-            week_start=r["week_start"], net_flow_usd_m=_float(r["net_flow_usd_m"]),
+            base_asset=r["base_asset"],
+            iso_week=_iso_week(r["week_start"]),
+            week_start=r["week_start"],
+            net_flow_usd_m=_float(r["net_flow_usd_m"]),
             days_reported=int(r["days_reported"] or 0),
             ticker_days_missing=_int(r["ticker_days_missing"]),
             cumulative_flow_usd_m=_float(r["cumulative_flow_usd_m"]),
         )
-        for r in sorted(_etf(conn, etf_start, week_end),
-                        key=lambda r: (_asset_key(r["base_asset"]), r["week_start"]))
+        for r in sorted(
+            _etf(conn, etf_start, week_end),
+            key=lambda r: (_asset_key(r["base_asset"]), r["week_start"]),
+        )
     )
 
     history_rows = _funding_history(conn, history_start, week_end)
@@ -550,9 +642,9 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         FundingHistory(
             base_asset=a,
             points=tuple(
-                FundingPoint(day=r["date"], apr_1d=_float(r["apr_1d"]),
-                             apr_7d=_float(r["apr_7d"]))
-                for r in history_rows if r["base_asset"] == a
+                FundingPoint(day=r["date"], apr_1d=_float(r["apr_1d"]), apr_7d=_float(r["apr_7d"]))
+                for r in history_rows
+                if r["base_asset"] == a
             ),
         )
         for a in sorted({r["base_asset"] for r in history_rows}, key=_asset_key)
@@ -561,9 +653,14 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         IndexHistory(
             base_asset=a,
             points=tuple(
-                IndexPoint(iso_week=r["iso_week"], week_end=r["week_end"],
-                           fragility_index=_float(r["fragility_index"]), regime=r["regime"])
-                for r in fragility if r["base_asset"] == a
+                IndexPoint(
+                    iso_week=r["iso_week"],
+                    week_end=r["week_end"],
+                    fragility_index=_float(r["fragility_index"]),
+                    regime=r["regime"],
+                )
+                for r in fragility
+                if r["base_asset"] == a
             ),
         )
         for a in sorted({r["base_asset"] for r in fragility}, key=_asset_key)
@@ -611,8 +708,10 @@ def quality_notes(
         notes.append(DataQualityNote("info", text))
 
     if ctx.is_synthetic:
-        warn(f"Funding settlements between {history_start} and {ctx.week_end} come from the "
-             "offline market simulator (source = 'simulated'): no number here is a real price.")
+        warn(
+            f"Funding settlements between {history_start} and {ctx.week_end} come from the "
+            "offline market simulator (source = 'simulated'): no number here is a real price."
+        )
 
     for asset in expected_assets:
         summary = ctx.asset(asset)
@@ -620,20 +719,28 @@ def quality_notes(
             warn(f"{asset}: no fragility index for {ctx.iso_week} in fct_fragility_weekly.")
             continue
         if summary.previous_index is None:
-            info(f"{asset}: no index for {summary.previous_iso_week}; the week-on-week change "
-                 "is not computed.")
+            info(
+                f"{asset}: no index for {summary.previous_iso_week}; the week-on-week change "
+                "is not computed."
+            )
         missing = [c.label.lower() for c in summary.components if c.score is None]
         if missing:
-            info(f"{asset}: index from {len(summary.components) - len(missing)} of "
-                 f"{len(summary.components)} components (no score for {', '.join(missing)}); "
-                 "the others are re-weighted.")
+            info(
+                f"{asset}: index from {len(summary.components) - len(missing)} of "
+                f"{len(summary.components)} components (no score for {', '.join(missing)}); "
+                "the others are re-weighted."
+            )
         recomputed = sum(c.contribution or 0.0 for c in summary.components)
-        if summary.fragility_index is not None and summary.components_used and abs(
-            recomputed - summary.fragility_index
-        ) > INDEX_TOLERANCE:
-            warn(f"{asset}: the component points add up to {recomputed:.1f}, not the "
-                 f"warehouse index {summary.fragility_index:.1f}: the warehouse weights differ "
-                 "from the documented ones.")
+        if (
+            summary.fragility_index is not None
+            and summary.components_used
+            and abs(recomputed - summary.fragility_index) > INDEX_TOLERANCE
+        ):
+            warn(
+                f"{asset}: the component points add up to {recomputed:.1f}, not the "
+                f"warehouse index {summary.fragility_index:.1f}: the warehouse weights differ "
+                "from the documented ones."
+            )
         for label, rows in (
             ("fct_funding_daily", [r for r in ctx.funding if r.base_asset == asset]),
             ("fct_carry_daily", [r for r in ctx.carry if r.base_asset == asset]),
@@ -647,22 +754,29 @@ def quality_notes(
 
     for r in ctx.funding:
         if r.latest_date is not None and r.latest_date < ctx.week_end:
-            warn(f"{r.venue} {r.base_asset}: latest funding day {r.latest_date}, not the "
-                 f"week's Sunday {ctx.week_end}.")
+            warn(
+                f"{r.venue} {r.base_asset}: latest funding day {r.latest_date}, not the "
+                f"week's Sunday {ctx.week_end}."
+            )
         if r.days_covered_7d is not None and r.days_covered_7d < 7:
-            warn(f"{r.venue} {r.base_asset}: 7-day realised funding covers "
-                 f"{r.days_covered_7d} of 7 days.")
+            warn(
+                f"{r.venue} {r.base_asset}: 7-day realised funding covers "
+                f"{r.days_covered_7d} of 7 days."
+            )
     for r in ctx.perp_premium:
         if r.hours_observed is not None and r.hours_observed < HOURS_PER_WEEK:
-            info(f"{r.venue} {r.base_asset}: perp premium observed {r.hours_observed} of "
-                 f"{HOURS_PER_WEEK} hours.")
+            info(
+                f"{r.venue} {r.base_asset}: perp premium observed {r.hours_observed} of "
+                f"{HOURS_PER_WEEK} hours."
+            )
     for t in ctx.basis_term:
-        flat = [d for d, e in (("30", t.is_cm30_extrapolated), ("90", t.is_cm90_extrapolated))
-                if e]
+        flat = [d for d, e in (("30", t.is_cm30_extrapolated), ("90", t.is_cm90_extrapolated)) if e]
         if flat:
-            info(f"{t.base_asset}: {' and '.join(flat)}-day constant-maturity basis "
-                 f"extrapolated flat from the nearest contract ({t.contracts_used or 0} "
-                 "contracts).")
+            info(
+                f"{t.base_asset}: {' and '.join(flat)}-day constant-maturity basis "
+                f"extrapolated flat from the nearest contract ({t.contracts_used or 0} "
+                "contracts)."
+            )
     for c in ctx.carry:
         if c.observed_on < ctx.week_end:
             warn(f"{c.base_asset}: carry as of {c.observed_on}, not {ctx.week_end}.")
@@ -670,14 +784,18 @@ def quality_notes(
         if b.cftc_report_date is None:
             warn(f"{b.base_asset}: no CFTC report yet, so no arbitrage-share band.")
         elif (ctx.week_end - b.cftc_report_date).days > CFTC_STALE_DAYS:
-            warn(f"{b.base_asset}: CFTC positions as of {b.cftc_report_date}, "
-                 f"{(ctx.week_end - b.cftc_report_date).days} days before week end "
-                 "(late or missing reports).")
+            warn(
+                f"{b.base_asset}: CFTC positions as of {b.cftc_report_date}, "
+                f"{(ctx.week_end - b.cftc_report_date).days} days before week end "
+                "(late or missing reports)."
+            )
     for asset in expected_assets:
         week = ctx.etf_week(asset)
         if week is None:
             info(f"{asset}: no ETF flow rows for {ctx.iso_week}.")
         elif week.ticker_days_missing:
-            info(f"{asset}: {week.ticker_days_missing} ETF ticker-days not yet reported in "
-                 f"{ctx.iso_week}; the weekly net flow covers the reported ones only.")
+            info(
+                f"{asset}: {week.ticker_days_missing} ETF ticker-days not yet reported in "
+                f"{ctx.iso_week}; the weekly net flow covers the reported ones only."
+            )
     return tuple(notes)

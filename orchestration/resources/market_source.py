@@ -36,7 +36,9 @@ class MarketSourceResource(dg.ConfigurableResource, ABC):
 def _simulated_day(day: date, seed: int, extra_symbols_per_venue: int) -> dict[str, pa.Table]:
     # The exchange, CFTC, ETF and rates assets each ask for their datasets of the same day:
     # simulate the day once per process and hand out slices.
-    return simulate_day(day, seed, SimulationConfig(extra_symbols_per_venue=extra_symbols_per_venue))
+    return simulate_day(
+        day, seed, SimulationConfig(extra_symbols_per_venue=extra_symbols_per_venue)
+    )
 
 
 class SimulatedMarketSource(MarketSourceResource):

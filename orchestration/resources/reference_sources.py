@@ -14,7 +14,7 @@ What ``fetch_day(day)`` returns:
   whenever it is fetched. Empty on days without a report, and for a report not published yet:
   re-run the Tuesday partition after the Friday release (``overdue_report_dates`` lists the
   ones due). ``partition_by = "release_date"`` instead returns the reports released on
-  ``day`` (the convention of the simulated source, which lands CFTC rows on Fridays).
+  ``day``.
 - ``EtfFlowSource``: the flows of US trading day ``day`` for every ticker on the pages;
   empty on weekends and NYSE holidays; ``is_reported = False`` rows when the day is in the
   page's span but not reported yet.

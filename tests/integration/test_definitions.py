@@ -47,8 +47,8 @@ def test_jobs_and_schedules(definitions):
 
 
 def test_unknown_source_fails_with_the_choices(monkeypatch):
-    from orchestration.defs.resources import market_source_from_env
+    from orchestration.defs.resources import sources_from_env
 
     monkeypatch.setenv("PERP_FRAGILITY_SOURCE", "nope")
-    with pytest.raises(ValueError, match="simulated"):
-        market_source_from_env()
+    with pytest.raises(ValueError, match="simulated.*live"):
+        sources_from_env()

@@ -29,13 +29,28 @@ class Sleeps(list):
         self.append(seconds)
 
 
-def _fetch(server: LoopbackServer, venues: list[str], datasets: list[str], *,
-           sleep=None, retries: int = 2, timeout_ms: int = 2000, refetches: int = 1):
+def _fetch(
+    server: LoopbackServer,
+    venues: list[str],
+    datasets: list[str],
+    *,
+    sleep=None,
+    retries: int = 2,
+    timeout_ms: int = 2000,
+    refetches: int = 1,
+):
     fetcher = LiveFetcher(
-        venue_configs(venues, timeout_ms=timeout_ms), api_urls=server.urls(),
-        policy=RetryPolicy(max_retries=retries, base_delay_s=0.01, max_delay_s=0.05,
-                           rate_limit_floor_s=0.01, max_retry_after_s=5.0),
-        sleep=(lambda s: None) if sleep is None else sleep, incomplete_refetches=refetches,
+        venue_configs(venues, timeout_ms=timeout_ms),
+        api_urls=server.urls(),
+        policy=RetryPolicy(
+            max_retries=retries,
+            base_delay_s=0.01,
+            max_delay_s=0.05,
+            rate_limit_floor_s=0.01,
+            max_retry_after_s=5.0,
+        ),
+        sleep=(lambda s: None) if sleep is None else sleep,
+        incomplete_refetches=refetches,
         enable_rate_limit=False,
     )
     return fetcher.fetch(DAY, NEXT, datasets)
@@ -52,9 +67,16 @@ def _funding(result, venue: str) -> list[dict]:
 def test_429_with_retry_after_is_waited_out_and_bounded() -> None:
     sleeps = Sleeps()
     with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("binance", "/fapi/v1/fundingRate", status=429, times=1,
-                               body={"code": -1003, "msg": "Too many requests"},
-                               headers={"Retry-After": "2"}))
+        server.add_fault(
+            Fault(
+                "binance",
+                "/fapi/v1/fundingRate",
+                status=429,
+                times=1,
+                body={"code": -1003, "msg": "Too many requests"},
+                headers={"Retry-After": "2"},
+            )
+        )
         result = _fetch(server, ["binance"], ["funding_rates"], sleep=sleeps)
     outcome = _outcome(result, "binance")
     assert outcome.status == "ok" and outcome.retries == 1
@@ -64,9 +86,16 @@ def test_429_with_retry_after_is_waited_out_and_bounded() -> None:
 
 def test_retry_after_longer_than_allowed_fails_the_venue_not_the_run() -> None:
     with LoopbackServer(["binance", "okx"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("binance", "/fapi/v1/fundingRate", status=418, times=None,
-                               body={"code": -1003, "msg": "IP banned"},
-                               headers={"Retry-After": "600"}))
+        server.add_fault(
+            Fault(
+                "binance",
+                "/fapi/v1/fundingRate",
+                status=418,
+                times=None,
+                body={"code": -1003, "msg": "IP banned"},
+                headers={"Retry-After": "600"},
+            )
+        )
         result = _fetch(server, ["binance", "okx"], ["funding_rates"])
     binance = _outcome(result, "binance")
     assert binance.status == "failed" and "Retry-After" in binance.message
@@ -77,10 +106,22 @@ def test_bybit_http_200_rate_limit_code_10006_is_retried() -> None:
     sleeps = Sleeps()
     with LoopbackServer(["bybit"], clock_ms=CLOCK) as server:
         reset = str(int(time.time() * 1000) + 1500)
-        server.add_fault(Fault("bybit", "/v5/market/funding/history", status=200, times=1,
-                               body={"retCode": 10006, "retMsg": "Too many visits!",
-                                     "result": {}, "retExtInfo": {}, "time": CLOCK},
-                               headers={"X-Bapi-Limit-Reset-Timestamp": reset}))
+        server.add_fault(
+            Fault(
+                "bybit",
+                "/v5/market/funding/history",
+                status=200,
+                times=1,
+                body={
+                    "retCode": 10006,
+                    "retMsg": "Too many visits!",
+                    "result": {},
+                    "retExtInfo": {},
+                    "time": CLOCK,
+                },
+                headers={"X-Bapi-Limit-Reset-Timestamp": reset},
+            )
+        )
         result = _fetch(server, ["bybit"], ["funding_rates"], sleep=sleeps)
     assert _outcome(result, "bybit").status == "ok"
     assert len(sleeps) == 1 and 1.0 <= sleeps[0] <= 5.0
@@ -97,8 +138,16 @@ def test_5xx_then_success() -> None:
 
 def test_timeout_is_retried() -> None:
     with LoopbackServer(["hyperliquid"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("hyperliquid", "/info", kind="delay", delay_s=1.0, times=1,
-                               match=lambda p: p.get("type") == "fundingHistory"))
+        server.add_fault(
+            Fault(
+                "hyperliquid",
+                "/info",
+                kind="delay",
+                delay_s=1.0,
+                times=1,
+                match=lambda p: p.get("type") == "fundingHistory",
+            )
+        )
         started = time.monotonic()
         result = _fetch(server, ["hyperliquid"], ["funding_rates"], timeout_ms=300)
         elapsed = time.monotonic() - started
@@ -118,8 +167,7 @@ def test_truncated_or_empty_body_is_detected_and_retried(kind: str) -> None:
 
 def test_persistent_truncation_is_a_failure_with_the_reason() -> None:
     with LoopbackServer(["deribit"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("deribit", "get_funding_rate_history", kind="truncate",
-                               times=None))
+        server.add_fault(Fault("deribit", "get_funding_rate_history", kind="truncate", times=None))
         result = _fetch(server, ["deribit"], ["funding_rates"], retries=1)
     outcome = _outcome(result, "deribit")
     assert outcome.status == "failed"
@@ -129,15 +177,17 @@ def test_persistent_truncation_is_a_failure_with_the_reason() -> None:
 def test_empty_page_is_refetched_then_recorded_as_a_gap() -> None:
     empty = map_records(lambda records: [])
     with LoopbackServer(["bybit"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("bybit", "funding/history", kind="transform", transform=empty,
-                               times=2))
+        server.add_fault(
+            Fault("bybit", "funding/history", kind="transform", transform=empty, times=2)
+        )
         transient = _fetch(server, ["bybit"], ["funding_rates"])
     assert _outcome(transient, "bybit").status == "ok"
     assert _outcome(transient, "bybit").details.get("refetched") == 1
 
     with LoopbackServer(["bybit"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("bybit", "funding/history", kind="transform", transform=empty,
-                               times=None))
+        server.add_fault(
+            Fault("bybit", "funding/history", kind="transform", transform=empty, times=None)
+        )
         permanent = _fetch(server, ["bybit"], ["funding_rates"])
     outcome = _outcome(permanent, "bybit")
     assert outcome.status == "failed" and outcome.found == 0 and outcome.expected == 6
@@ -147,8 +197,16 @@ def test_empty_page_is_refetched_then_recorded_as_a_gap() -> None:
 def test_a_truncated_page_of_rows_is_partial_not_ok() -> None:
     first_only = map_records(lambda records: records[-1:])  # binance: oldest first
     with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("binance", "fundingRate", kind="transform", transform=first_only,
-                               times=None, match=lambda p: p.get("symbol") == "ETHUSDT"))
+        server.add_fault(
+            Fault(
+                "binance",
+                "fundingRate",
+                kind="transform",
+                transform=first_only,
+                times=None,
+                match=lambda p: p.get("symbol") == "ETHUSDT",
+            )
+        )
         result = _fetch(server, ["binance"], ["funding_rates"])
     outcome = _outcome(result, "binance")
     assert outcome.status == "partial" and outcome.found == 4 and outcome.expected == 6
@@ -164,11 +222,25 @@ def test_nan_and_negative_values_are_passed_on_to_the_quarantine(tmp_path) -> No
         return [{**records[0], "fundingRate": "NaN"}, *records[1:]]
 
     with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("binance", "openInterestHist", kind="transform",
-                               transform=map_records(spoil), times=None,
-                               match=lambda p: p.get("symbol") == "ETHUSDT"))
-        server.add_fault(Fault("binance", "fundingRate", kind="transform",
-                               transform=map_records(spoil_rate), times=None))
+        server.add_fault(
+            Fault(
+                "binance",
+                "openInterestHist",
+                kind="transform",
+                transform=map_records(spoil),
+                times=None,
+                match=lambda p: p.get("symbol") == "ETHUSDT",
+            )
+        )
+        server.add_fault(
+            Fault(
+                "binance",
+                "fundingRate",
+                kind="transform",
+                transform=map_records(spoil_rate),
+                times=None,
+            )
+        )
         result = _fetch(server, ["binance"], ["funding_rates", "open_interest"], refetches=0)
     funding = _outcome(result, "binance")
     assert funding.status == "partial" and funding.rejected == 2  # one NaN per symbol
@@ -178,8 +250,11 @@ def test_nan_and_negative_values_are_passed_on_to_the_quarantine(tmp_path) -> No
     assert landed.rows == 4 and landed.rejected_by_reason == {"non-finite rate": 2}
     oi = _outcome(result, "binance", "open_interest")
     assert oi.status == "partial" and oi.rejected == 1
-    bad = [r for r in result.tables[DAY]["open_interest"].to_pylist() if r["oi_usd"] is not None
-           and r["oi_usd"] < 0]
+    bad = [
+        r
+        for r in result.tables[DAY]["open_interest"].to_pylist()
+        if r["oi_usd"] is not None and r["oi_usd"] < 0
+    ]
     assert [r["symbol"] for r in bad] == ["ETH/USDT:USDT"]
 
 
@@ -190,9 +265,16 @@ def test_duplicates_and_disorder_are_normalised_and_counted() -> None:
         return list(reversed(records)) + [dup, conflicting]
 
     with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("binance", "fundingRate", kind="transform",
-                               transform=map_records(mess), times=None,
-                               match=lambda p: p.get("symbol") == "BTCUSDT"))
+        server.add_fault(
+            Fault(
+                "binance",
+                "fundingRate",
+                kind="transform",
+                transform=map_records(mess),
+                times=None,
+                match=lambda p: p.get("symbol") == "BTCUSDT",
+            )
+        )
         result = _fetch(server, ["binance"], ["funding_rates"])
     outcome = _outcome(result, "binance")
     assert outcome.details["duplicates_merged"] == 1
@@ -208,10 +290,16 @@ def test_rows_ccxt_cannot_parse_are_counted_and_quarantined() -> None:
         return [{k: v for k, v in records[0].items() if k != "time"}, *records[1:]]
 
     with LoopbackServer(["hyperliquid"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("hyperliquid", "/info", kind="transform",
-                               transform=map_records(drop_time), times=None,
-                               match=lambda p: p.get("type") == "fundingHistory"
-                               and p.get("coin") == "ETH"))
+        server.add_fault(
+            Fault(
+                "hyperliquid",
+                "/info",
+                kind="transform",
+                transform=map_records(drop_time),
+                times=None,
+                match=lambda p: p.get("type") == "fundingHistory" and p.get("coin") == "ETH",
+            )
+        )
         result = _fetch(server, ["hyperliquid"], ["funding_rates"], refetches=0)
     outcome = _outcome(result, "hyperliquid")
     assert outcome.details["parser_discarded"] == 1
@@ -261,8 +349,12 @@ def test_a_delisted_symbol_fails_alone() -> None:
 def test_one_venue_down_while_the_others_land() -> None:
     with LoopbackServer(clock_ms=CLOCK) as server:
         server.down.add("okx")
-        result = _fetch(server, ["binance", "bybit", "okx", "deribit", "hyperliquid"],
-                        ["funding_rates"], retries=1)
+        result = _fetch(
+            server,
+            ["binance", "bybit", "okx", "deribit", "hyperliquid"],
+            ["funding_rates"],
+            retries=1,
+        )
     assert set(result.unreachable) == {"okx"}
     assert "ExchangeNotAvailable" in result.unreachable["okx"]
     assert not result.all_failed
@@ -275,9 +367,15 @@ def test_one_venue_down_while_the_others_land() -> None:
 def test_nan_rate_is_a_float_not_a_dropped_row() -> None:
     """ccxt turns the string 'NaN' into float('nan'); the row survives to the landing."""
     with LoopbackServer(["okx"], clock_ms=CLOCK) as server:
-        server.add_fault(Fault("okx", "funding-rate-history", kind="transform", times=None,
-                               transform=map_records(lambda r: [{**r[0], "realizedRate": "NaN"},
-                                                                *r[1:]])))
+        server.add_fault(
+            Fault(
+                "okx",
+                "funding-rate-history",
+                kind="transform",
+                times=None,
+                transform=map_records(lambda r: [{**r[0], "realizedRate": "NaN"}, *r[1:]]),
+            )
+        )
         result = _fetch(server, ["okx"], ["funding_rates"], refetches=0)
     rates = [r["rate"] for r in _funding(result, "okx")]
     assert len(rates) == 6 and sum(math.isnan(x) for x in rates) == 2

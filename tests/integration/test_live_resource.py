@@ -23,8 +23,14 @@ EXCHANGE = frozenset(d.name for d in EXCHANGE_DATASETS)
 
 def _source(server: LoopbackServer, tmp_path, **kw) -> LiveMarketSource:
     return LiveMarketSource(
-        venues=list(server.emulators), api_url_overrides=server.urls(), timeout_ms=3000,
-        max_retries=1, retry_base_delay_s=0.01, data_dir=str(tmp_path), throttle=False, **kw,
+        venues=list(server.emulators),
+        api_url_overrides=server.urls(),
+        timeout_ms=3000,
+        max_retries=1,
+        retry_base_delay_s=0.01,
+        data_dir=str(tmp_path),
+        throttle=False,
+        **kw,
     )
 
 
@@ -43,8 +49,7 @@ def test_fetch_day_returns_every_requested_table_and_the_outcome_record(tmp_path
     assert summary["okx"]["funding_rates"].startswith("failed: venue unreachable")
     assert summary["*"]["rates"].startswith("not available")
     recorded = read_outcomes(DAY, tmp_path)
-    assert {(o["venue"], o["status"]) for o in recorded} == {("binance", "ok"),
-                                                             ("okx", "failed")}
+    assert {(o["venue"], o["status"]) for o in recorded} == {("binance", "ok"), ("okx", "failed")}
     assert source.last_outcomes_table().num_rows == 3
 
 
@@ -62,8 +67,13 @@ def test_all_venues_down_raises_venues_unreachable_without_retries(tmp_path) -> 
 def test_offline_real_clients_fail_fast_naming_every_venue(tmp_path) -> None:
     """No loopback: the real hosts do not resolve on this machine (and tests never reach out:
     resolution fails before any connection)."""
-    source = LiveMarketSource(timeout_ms=1500, max_retries=1, retry_base_delay_s=0.05,
-                              record_outcomes=False, data_dir=str(tmp_path))
+    source = LiveMarketSource(
+        timeout_ms=1500,
+        max_retries=1,
+        retry_base_delay_s=0.05,
+        record_outcomes=False,
+        data_dir=str(tmp_path),
+    )
     started = time.monotonic()
     with pytest.raises(VenuesUnreachable) as raised:
         source.fetch_day(DAY, EXCHANGE)
@@ -78,10 +88,13 @@ def test_a_day_fetched_twice_lands_identical_bytes(tmp_path) -> None:
         contents = []
         for _ in range(2):
             tables = source.fetch_day(DAY, EXCHANGE)
-            results = [landing.land_partition(DATASETS_BY_NAME[n], DAY, tables[n],
-                                              data_root=tmp_path) for n in sorted(EXCHANGE)]
-            contents.append({r.path.name + r.path.parent.parent.name: r.path.read_bytes()
-                             for r in results})
+            results = [
+                landing.land_partition(DATASETS_BY_NAME[n], DAY, tables[n], data_root=tmp_path)
+                for n in sorted(EXCHANGE)
+            ]
+            contents.append(
+                {r.path.name + r.path.parent.parent.name: r.path.read_bytes() for r in results}
+            )
     assert contents[0] == contents[1]
     assert all(len(v) > 0 for v in contents[0].values())
 
@@ -117,12 +130,14 @@ def test_backfill_resumes_after_a_crash_without_refetching_finished_days(tmp_pat
     with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
         source = _source(server, tmp_path, record_outcomes=False)
         with pytest.raises(KeyboardInterrupt):
-            backfill(_Crashing(source, calls=3), start, end, datasets, data_root=tmp_path,
-                     chunk_days=1)
+            backfill(
+                _Crashing(source, calls=3), start, end, datasets, data_root=tmp_path, chunk_days=1
+            )
         first = _funding_requests_per_day(server)
         assert sorted(first) == [date(2026, 11, d) for d in (1, 2, 3)]
-        assert [day_is_finished(start + timedelta(days=i), datasets, tmp_path)
-                for i in range(6)] == [True] * 3 + [False] * 3
+        assert [
+            day_is_finished(start + timedelta(days=i), datasets, tmp_path) for i in range(6)
+        ] == [True] * 3 + [False] * 3
 
         server.requests.clear()
         report = backfill(source, start, end, datasets, data_root=tmp_path, chunk_days=2)
@@ -155,8 +170,13 @@ def test_a_day_with_a_failed_venue_is_fetched_again_on_resume(tmp_path) -> None:
 def test_skip_finished_days_serves_landed_rows(tmp_path) -> None:
     datasets = frozenset({"funding_rates"})
     with LoopbackServer(["bybit"], clock_ms=CLOCK) as server:
-        backfill(_source(server, tmp_path, record_outcomes=False), DAY, DAY + timedelta(days=1),
-                 datasets, data_root=tmp_path)
+        backfill(
+            _source(server, tmp_path, record_outcomes=False),
+            DAY,
+            DAY + timedelta(days=1),
+            datasets,
+            data_root=tmp_path,
+        )
         server.requests.clear()
         resuming = _source(server, tmp_path, skip_finished_days=True)
         tables = resuming.fetch_day(DAY, datasets)
@@ -173,19 +193,33 @@ def test_the_raw_landing_asset_runs_on_the_live_source(tmp_path, monkeypatch) ->
     exchange_asset = next(a for a in raw_domain_assets if a.node_def.name == "land_exchange")
     with LoopbackServer(clock_ms=CLOCK + 11 * HOUR) as server:
         source = _source(server, tmp_path)
-        result = dg.materialize([exchange_asset], partition_key=DAY.isoformat(),
-                                resources={"market_source": source},
-                                instance=dg.DagsterInstance.ephemeral())
+        result = dg.materialize(
+            [exchange_asset],
+            partition_key=DAY.isoformat(),
+            resources={"market_source": source},
+            instance=dg.DagsterInstance.ephemeral(),
+        )
     assert result.success
-    checks = {(e.asset_key.path[-1], e.check_name): e.passed
-              for e in result.get_asset_check_evaluations()}
+    checks = {
+        (e.asset_key.path[-1], e.check_name): e.passed for e in result.get_asset_check_evaluations()
+    }
     assert checks[("funding_rates", "venue_day_coverage")] is True
     assert all(checks.values()), checks
     landed = landing.read_dataset(DATASETS_BY_NAME["funding_rates"], tmp_path)
-    assert set(landed.column("venue").to_pylist()) == {"binance", "bybit", "okx", "deribit",
-                                                        "hyperliquid"}
+    assert set(landed.column("venue").to_pylist()) == {
+        "binance",
+        "bybit",
+        "okx",
+        "deribit",
+        "hyperliquid",
+    }
     assert set(landed.column("source").to_pylist()) == {
-        "ccxt:binanceusdm", "ccxt:bybit", "ccxt:okx", "ccxt:deribit", "ccxt:hyperliquid"}
+        "ccxt:binanceusdm",
+        "ccxt:bybit",
+        "ccxt:okx",
+        "ccxt:deribit",
+        "ccxt:hyperliquid",
+    }
 
 
 def test_a_fault_in_one_venue_is_visible_in_the_outcomes(tmp_path) -> None:

@@ -36,8 +36,10 @@ def served() -> tuple[WindowResult, LoopbackServer]:
     """One day of every dataset from every venue (clock inside the day: current values land)."""
     with LoopbackServer(clock_ms=_ms(CLOCK)) as server:
         fetcher = LiveFetcher(
-            venue_configs(timeout_ms=3000), api_urls=server.urls(),
-            policy=RetryPolicy(max_retries=1, base_delay_s=0.01), enable_rate_limit=False,
+            venue_configs(timeout_ms=3000),
+            api_urls=server.urls(),
+            policy=RetryPolicy(max_retries=1, base_delay_s=0.01),
+            enable_rate_limit=False,
         )
         result = fetcher.fetch(DAY, NEXT, DATASETS)
         yield result, server
@@ -60,8 +62,11 @@ def test_every_venue_and_dataset_has_a_defined_outcome(served, venue: str, datas
     rows = _rows(result, dataset, venue)
     if capability in (AVAILABLE, CURRENT_ONLY):
         assert outcome.status == "ok", outcome.describe()
-        assert rows and outcome.found == outcome.expected == len(rows) or dataset in (
-            "funding_rates", "premium_index")
+        assert (
+            rows
+            and outcome.found == outcome.expected == len(rows)
+            or dataset in ("funding_rates", "premium_index")
+        )
         assert {r["source"] for r in rows} == {venue_configs([venue])[0].source}
         assert all(r["base_asset"] in ("ETH", "BTC") for r in rows)
     else:
@@ -70,10 +75,16 @@ def test_every_venue_and_dataset_has_a_defined_outcome(served, venue: str, datas
         assert rows == []
 
 
-@pytest.mark.parametrize(("venue", "per_day", "interval"), [
-    ("binance", 3, None), ("bybit", 3, 8.0), ("okx", 3, None), ("deribit", 3, 8.0),
-    ("hyperliquid", 24, 1.0),
-])
+@pytest.mark.parametrize(
+    ("venue", "per_day", "interval"),
+    [
+        ("binance", 3, None),
+        ("bybit", 3, 8.0),
+        ("okx", 3, None),
+        ("deribit", 3, 8.0),
+        ("hyperliquid", 24, 1.0),
+    ],
+)
 def test_funding_settlements_are_rounded_resampled_and_carry_the_interval(
     served, venue: str, per_day: int, interval: float | None
 ) -> None:
@@ -118,14 +129,18 @@ def test_current_only_values_land_when_taken_during_the_day(served, venue: str) 
     else:
         eth = next(r for r in oi if r["base_asset"] == "ETH")
         assert eth["oi_base"] == pytest.approx(
-            server.market.oi_base("hyperliquid", "ETH", _ms(CLOCK)))
+            server.market.oi_base("hyperliquid", "ETH", _ms(CLOCK))
+        )
 
 
 def test_current_only_values_are_not_available_for_a_past_day() -> None:
     later = datetime(2026, 11, 20, 9, tzinfo=UTC)
     with LoopbackServer(["deribit"], clock_ms=_ms(later)) as server:
-        fetcher = LiveFetcher(venue_configs(["deribit"], timeout_ms=3000), api_urls=server.urls(),
-                              enable_rate_limit=False)
+        fetcher = LiveFetcher(
+            venue_configs(["deribit"], timeout_ms=3000),
+            api_urls=server.urls(),
+            enable_rate_limit=False,
+        )
         result = fetcher.fetch(DAY, NEXT, ["open_interest", "premium_index"])
     for outcome in result.outcomes:
         assert outcome.status == "not available"
@@ -152,9 +167,13 @@ def test_open_interest_history_takes_the_end_of_day_snapshot(served, venue: str)
 
 def test_daily_candles_cover_perps_and_spot_where_listed(served) -> None:
     result, _ = served
-    for venue, markets in {"binance": {"perp", "spot"}, "okx": {"perp", "spot"},
-                           "bybit": {"perp", "spot"}, "deribit": {"perp"},
-                           "hyperliquid": {"perp"}}.items():
+    for venue, markets in {
+        "binance": {"perp", "spot"},
+        "okx": {"perp", "spot"},
+        "bybit": {"perp", "spot"},
+        "deribit": {"perp"},
+        "hyperliquid": {"perp"},
+    }.items():
         rows = _rows(result, "ohlcv_daily", venue)
         assert {r["market_type"] for r in rows} == markets
         assert all(r["ts"] == datetime(2026, 11, 16, tzinfo=UTC) for r in rows)
@@ -174,8 +193,11 @@ def test_long_short_ratio_where_published(served) -> None:
 
 def test_dated_futures_carry_expiry_and_index(served) -> None:
     result, server = served
-    for venue, suffixes in {"binance": ("-261225", "-270326"), "okx": ("-261225", "-270326"),
-                            "deribit": ("-261225", "-270326")}.items():
+    for venue, suffixes in {
+        "binance": ("-261225", "-270326"),
+        "okx": ("-261225", "-270326"),
+        "deribit": ("-261225", "-270326"),
+    }.items():
         rows = _rows(result, "dated_futures", venue)
         assert len(rows) == 4
         assert {r["symbol"][-7:] for r in rows} == set(suffixes)
@@ -203,18 +225,19 @@ def test_a_40_day_window_pages_completely_on_every_venue() -> None:
     the venue pages: every day complete, no request wasted on splitting."""
     start, end = date(2026, 9, 1), date(2026, 10, 11)
     with LoopbackServer(clock_ms=_ms(CLOCK)) as server:
-        fetcher = LiveFetcher(venue_configs(timeout_ms=3000), api_urls=server.urls(),
-                              enable_rate_limit=False)
+        fetcher = LiveFetcher(
+            venue_configs(timeout_ms=3000), api_urls=server.urls(), enable_rate_limit=False
+        )
         result = fetcher.fetch(start, end, ["funding_rates", "open_interest"])
         okx_oi_calls = server.count("okx", "open-interest-history")
-        hl_funding_calls = server.count("hyperliquid", "/info",
-                                        lambda r: r.params.get("type") == "fundingHistory")
+        hl_funding_calls = server.count(
+            "hyperliquid", "/info", lambda r: r.params.get("type") == "fundingHistory"
+        )
     for outcome in result.outcomes:
         if outcome.dataset == "funding_rates" or outcome.venue in ("binance", "bybit", "okx"):
             assert outcome.status == "ok", outcome.describe()
         else:
             assert outcome.status == "not available"  # current-only OI, past days
-    assert sum(t["funding_rates"].num_rows for t in result.tables.values()) == 40 * 2 * (
-        3 * 4 + 24)
+    assert sum(t["funding_rates"].num_rows for t in result.tables.values()) == 40 * 2 * (3 * 4 + 24)
     assert okx_oi_calls == 2 * 10  # 960 hourly points per symbol in pages of 100
     assert hl_funding_calls == 2 * 2  # 960 hourly settlements per coin in pages of 500

@@ -31,9 +31,7 @@ def _ts(hour: int) -> datetime:
 def test_land_writes_contract_schema_sorted_and_replaces_on_rerun(tmp_path):
     table = _funding([("okx", 0.0002, _ts(8)), ("binance", 0.0001, _ts(0))])
     first = landing.land_partition(FUNDING_RATES, DAY, table, data_root=tmp_path)
-    assert first.path == (
-        tmp_path / "raw/exchange/funding_rates/dt=2026-11-16/part-0.parquet"
-    )
+    assert first.path == (tmp_path / "raw/exchange/funding_rates/dt=2026-11-16/part-0.parquet")
     written = pq.read_table(first.path)
     assert written.schema == FUNDING_RATES.schema
     assert written.column("venue").to_pylist() == ["binance", "okx"]

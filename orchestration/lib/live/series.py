@@ -53,20 +53,44 @@ def days_in(start_ms: int, end_ms: int) -> list[date]:
     return [first + timedelta(days=i) for i in range((end_ms - start_ms) // DAY_MS)]
 
 
-def raw_item_count(payload: Any) -> int | None:
-    """Number of records in a venue reply, for the common envelope shapes (None: unknown)."""
+def raw_items(payload: Any) -> list[Any] | None:
+    """The records of a venue reply, for the common envelope shapes (None: unknown)."""
     if isinstance(payload, list):
-        return len(payload)
+        return payload
     if isinstance(payload, dict):
         result = payload.get("result")
         if isinstance(result, dict):
             for key in ("list", "ticks"):
                 if isinstance(result.get(key), list):
-                    return len(result[key])
+                    return result[key]
         for candidate in (result, payload.get("data")):
             if isinstance(candidate, list):
-                return len(candidate)
+                return candidate
     return None
+
+
+def raw_item_count(payload: Any) -> int | None:
+    items = raw_items(payload)
+    return None if items is None else len(items)
+
+
+RAW_TIME_KEYS = ("timestamp", "fundingTime", "fundingRateTimestamp", "time", "ts", "t",
+                 "openTime", "start")
+
+
+def raw_stamp(item: Any) -> int | None:
+    """Best-effort time of a raw record (venue field names differ); None if it has none."""
+    value: Any = None
+    if isinstance(item, dict):
+        value = next((item[k] for k in RAW_TIME_KEYS if item.get(k) not in (None, "")), None)
+    elif isinstance(item, list | tuple) and item:
+        value = item[0]
+    elif isinstance(item, int | str):
+        value = item
+    try:
+        return int(float(value)) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -156,6 +180,21 @@ def _stamp(entry: Any) -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
+def _discarded(raw: list[Any] | None, page: list[Any], lo: int, hi: int) -> int:
+    """Records of the window the venue sent but ccxt's parser did not return (a missing
+    time stamp, a foreign symbol). Records outside the window are ccxt's legitimate
+    filtering (some venues' lower bound is ``since - 1``) and do not count."""
+    if raw is None:
+        return 0
+
+    def in_window(stamp: int | None) -> bool:
+        return stamp is None or lo <= stamp < hi
+
+    sent = sum(1 for item in raw if in_window(raw_stamp(item)))
+    parsed = sum(1 for entry in page if in_window(_stamp(entry)))
+    return max(0, sent - parsed)
+
+
 def fetch_series(
     ctx: VenueContext,
     describe: str,
@@ -176,7 +215,6 @@ def fetch_series(
     covers nothing (a venue ignoring the window) falls back to halving the window.
     """
     result = SeriesResult()
-    tolerance = 60_000  # settlement stamps jitter by milliseconds
     pending = [(start_ms, end_ms)]
     while pending:
         lo, hi = pending.pop(0)
@@ -186,18 +224,19 @@ def fetch_series(
         page = ctx.call_symbol(describe, lambda lo=lo, hi=hi: call(lo, hi - 1, limit))
         result.calls += 1
         page = list(page or [])
-        raw = raw_item_count(getattr(ctx.exchange, "pf_last_payload", None))
-        if raw is not None and raw > len(page):
-            result.discarded_by_parser += raw - len(page)
+        result.discarded_by_parser += _discarded(
+            raw_items(getattr(ctx.exchange, "pf_last_payload", None)), page, lo, hi)
         result.entries.extend(page)
         if len(page) < limit:
             continue
         inside = [t for e in page if (t := _stamp(e)) is not None and lo <= t < hi]
         if inside:
             first, last = min(inside), max(inside)
-            if first - lo >= min_span_ms - tolerance:
+            # Another point fits before ``first`` / after ``last`` only if a whole spacing
+            # does (stamps carry the same few ms of jitter, so spacings stay exact).
+            if first - lo >= min_span_ms:
                 pending.append((lo, first))
-            if hi - last > min_span_ms - tolerance:
+            if hi - last > min_span_ms:
                 pending.append((last + 1, hi))
         elif hi - lo > 2 * min_span_ms:
             mid = lo + (hi - lo) // 2
