@@ -203,14 +203,17 @@ class DistributionResource(dg.ConfigurableResource):
         return notify(alert, self.channels(), retries=self.alert_retries, backoff=self.backoff_s)
 
 
-def distribution_from_env(environ: Mapping[str, str] | None = None) -> DistributionResource:
+def distribution_from_env(
+    environ: Mapping[str, str] | None = None, **overrides: object
+) -> DistributionResource:
     """The resource with an ``EnvVar`` for every variable of :data:`ENV_VARS` that is set.
 
     Unset (or empty) variables are left out, so loading the code location never fails on a
     missing optional channel; the values themselves are resolved by Dagster when a run or
-    sensor starts (``environ`` is only consulted for *which* variables are set)."""
+    sensor starts (``environ`` is only consulted for *which* variables are set).
+    ``overrides`` sets non-secret fields such as ``retries`` or ``backoff_s``."""
     env = os.environ if environ is None else environ
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, object] = dict(overrides)
     for field_name, (variable, _meaning) in ENV_VARS.items():
         if not env.get(variable, "").strip():
             continue

@@ -3,6 +3,7 @@ days, resumable backfills, and a clear, fast failure when no venue is reachable.
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -64,9 +65,18 @@ def test_all_venues_down_raises_venues_unreachable_without_retries(tmp_path) -> 
     assert "all 2 venue(s) unreachable (binance, bybit)" in str(raised.value)
 
 
-def test_offline_real_clients_fail_fast_naming_every_venue(tmp_path) -> None:
-    """No loopback: the real hosts do not resolve on this machine (and tests never reach out:
-    resolution fails before any connection)."""
+def test_offline_real_clients_fail_fast_naming_every_venue(tmp_path, monkeypatch) -> None:
+    """The real clients, real hosts, no loopback, on a machine without network. Name
+    resolution is made to fail here (as it does offline) so the test stays hermetic on a
+    connected machine too: no packet leaves 127.0.0.1."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def offline(host, *args, **kwargs):
+        if host in ("127.0.0.1", "localhost", "::1"):
+            return real_getaddrinfo(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", offline)
     source = LiveMarketSource(
         timeout_ms=1500,
         max_retries=1,
@@ -80,6 +90,7 @@ def test_offline_real_clients_fail_fast_naming_every_venue(tmp_path) -> None:
     assert time.monotonic() - started < 30
     assert raised.value.venues == ["binance", "bybit", "deribit", "hyperliquid", "okx"]
     assert "fapi.binance.com" in raised.value.reasons["binance"]
+    assert "Name or service not known" in raised.value.reasons["okx"]
 
 
 def test_a_day_fetched_twice_lands_identical_bytes(tmp_path) -> None:

@@ -215,13 +215,14 @@ class FileDrop:
     def send_report(self, report: Report) -> str:
         """Archive ``report.path`` under its stable name; return the archived path."""
         source = Path(report.path)
+        name = stable_name(report.week)  # validates the week before anything is written
         if not source.is_file():
             raise PermanentDeliveryError(f"report file not found: {source}")
         try:
             self.archive_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise PermanentDeliveryError(f"cannot create archive directory: {exc}") from exc
-        target = self.archive_dir / stable_name(report.week)
+        target = self.archive_dir / name
         with self._locked():
             if not (target.exists() and os.path.samefile(source, target)):
                 _atomic_copy(source, target)

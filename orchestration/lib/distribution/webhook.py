@@ -7,12 +7,16 @@ Why it behaves as it does:
   forwarded into a channel should be fetched from the archive;
 * the URL is a secret (Slack's token is its path), so it is masked in every error and
   ``repr``; redirects are not followed, so the payload never goes to a host nobody configured;
+* urllib3 logs each request line (with the URL path) at DEBUG: a filter on its logger masks
+  the registered webhook URLs there too;
 * 408, 425, 429 and 5xx replies and network errors may pass: :func:`deliver` retries them;
   other 4xx replies (a revoked or mistyped URL) are permanent.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +32,33 @@ from orchestration.lib.distribution._model import (
 from orchestration.lib.distribution._redact import Redactor, mask_url
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429})
+_URLLIB3_LOGGER = "urllib3.connectionpool"
+
+
+class _MaskingFilter(logging.Filter):
+    """Masks registered secrets in records of the logger it is attached to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._redactors: dict[str, Redactor] = {}
+
+    def register(self, url: str, redactor: Redactor) -> None:
+        with self._lock:
+            self._redactors[url] = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = message
+        for redactor in list(self._redactors.values()):
+            masked = redactor(masked)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+_FILTER = _MaskingFilter()
+logging.getLogger(_URLLIB3_LOGGER).addFilter(_FILTER)
 
 
 class WebhookChannel:
@@ -48,6 +79,7 @@ class WebhookChannel:
         self.headers = dict(headers or {})
         # header values (e.g. "Authorization: Bearer ...") are secrets too
         self._redact = Redactor(secrets=self.headers.values(), urls=[url])
+        _FILTER.register(url, self._redact)
 
     def redact(self, text: str) -> str:
         """``text`` with this channel's secrets masked."""
