@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 DEMO_END = date(2026, 11, 22)  # a Sunday: the demo's last complete week is 2026-W47
 DEMO_DAYS = 120
+# Step-level progress without Dagster's per-event DEBUG lines.
+CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def _date(text: str) -> date:
@@ -38,7 +40,24 @@ def prepare() -> None:
 
     ensure_dagster_home()
     ensure_schema_files()
-    dbt_project.preparer.prepare(dbt_project)
+    if manifest_is_stale():
+        dbt_project.preparer.prepare(dbt_project)
+
+
+def manifest_is_stale() -> bool:
+    """True when a dbt source file is newer than ``target/manifest.json`` (or it is missing):
+    ``dbt parse`` costs seconds, so the CLI only re-parses after an edit."""
+    from orchestration.dbt_project import dbt_project
+
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    project = dbt_project.project_dir
+    sources = [project / "dbt_project.yml", project / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
+        sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources if p.exists())
 
 
 def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for a fast --help
@@ -68,7 +87,9 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
         ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
     }
     began = time.perf_counter()
-    result = job.execute_in_process(instance=_instance(instance), tags=tags)
+    result = job.execute_in_process(
+        instance=_instance(instance), tags=tags, run_config=CONSOLE_INFO
+    )
     if not result.success:
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
     print(f"landed and built {start}..{end} in {time.perf_counter() - began:.1f} s")
@@ -80,12 +101,22 @@ def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
 
     job = _definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
-        instance=_instance(instance), partition_key=week_monday(iso_week).isoformat()
+        instance=_instance(instance),
+        partition_key=week_monday(iso_week).isoformat(),
+        run_config=CONSOLE_INFO,
     )
     if not result.success:
         raise SystemExit(f"weekly_report_job failed for {iso_week}")
-    event = result.get_asset_materialization_events()[-1].materialization
-    meta = event.metadata
+    pdf_key = ["reports", "weekly_fragility_pdf"]
+    meta = next(
+        e.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.materialization.asset_key.path == pdf_key
+    )
+    for event in result.get_asset_materialization_events():
+        if event.materialization.asset_key.path[-1] == "weekly_report_delivery":
+            for channel, outcome in event.materialization.metadata["channels"].value.items():
+                print(f"delivery {channel}: {outcome}")
     print(
         f"report {iso_week}: {meta['pages'].value} pages, rendered in "
         f"{meta['render_seconds'].value:.2f} s"
@@ -103,8 +134,28 @@ def cmd_demo(args: argparse.Namespace) -> None:
     render_week(last_complete_week(args.end))
 
 
+def check_live_sources() -> None:
+    """Fail fast, naming them, when no live source can be reached; warn when some cannot."""
+    from orchestration.lib.reachability import live_source_urls, unreachable
+
+    urls = live_source_urls()
+    down = unreachable(urls)
+    lines = "\n".join(f"  {name}: {reason}" for name, reason in sorted(down.items()))
+    if len(down) == len(urls):
+        raise SystemExit(
+            f"live sources unreachable (no network?): nothing fetched.\n{lines}\n"
+            "Run offline with --source simulated, or check the network/proxy."
+        )
+    if down:
+        print(f"warning: unreachable live sources, their datasets will show gaps:\n{lines}")
+
+
 def cmd_run(args: argparse.Namespace) -> None:
+    import os
+
     prepare()
+    if os.environ.get("PERP_FRAGILITY_SOURCE", "simulated") == "live":
+        check_live_sources()
     run_range(args.start, args.end)
 
 

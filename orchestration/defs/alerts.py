@@ -56,9 +56,7 @@ def _assets_by_step(instance: dg.DagsterInstance, run_id: str) -> dict[str, list
     return by_step
 
 
-def failed_checks_of_run(
-    instance: dg.DagsterInstance, run: dg.DagsterRun
-) -> list[FailedCheck]:
+def failed_checks_of_run(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[FailedCheck]:
     """The run's asset-check evaluations that did not pass, in the order they happened."""
     records = instance.get_records_for_run(
         run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION

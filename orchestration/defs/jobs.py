@@ -14,6 +14,7 @@ import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_models import warehouse_models
+from orchestration.defs.distribution import weekly_report_delivery
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
@@ -28,9 +29,9 @@ daily_market_job = dg.define_asset_job(
 
 weekly_report_job = dg.define_asset_job(
     "weekly_report_job",
-    selection=dg.AssetSelection.assets(weekly_fragility_pdf),
+    selection=dg.AssetSelection.assets(weekly_fragility_pdf, weekly_report_delivery),
     partitions_def=weekly_partitions,
-    description="Render the weekly fragility PDF for one ISO week.",
+    description="Render the weekly fragility PDF for one ISO week and distribute it.",
 )
 
 daily_market_schedule = dg.build_schedule_from_partitioned_job(

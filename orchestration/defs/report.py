@@ -17,7 +17,7 @@ from orchestration.lib import settings
 from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
 from orchestration.lib.warehouse_lock import warehouse_lock
 from orchestration.lib.weeks import iso_week_of, report_path
-from reports import render_pdf
+from reports import ReportContext, render_pdf
 
 REPORT_MARTS = (
     "fct_fragility_weekly",
@@ -52,6 +52,8 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
             conn.close()
     result = render_pdf(report_context, report_path(iso_week))
     context.log.info(f"wrote {result.path} ({result.pages} pages, {result.seconds:.2f} s)")
+    if result.blocked_urls:
+        context.log.warning(f"the URL fetcher refused: {', '.join(result.blocked_urls)}")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(result.path)),
@@ -59,5 +61,48 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
             "pages": result.pages,
             "render_seconds": round(result.seconds, 3),
             "synthetic": report_context.is_synthetic,
+            "key_figures": dg.MetadataValue.md(key_figures_markdown(report_context)),
+            "summary": dg.MetadataValue.json(report_summary(report_context)),
         }
     )
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f} %"
+
+
+def _num(value: float | None, fmt: str = ".1f") -> str:
+    return "—" if value is None else format(value, fmt)
+
+
+def key_figures_markdown(report: ReportContext) -> str:
+    """The week's headline per asset, for the asset page in the UI."""
+    lines = [
+        f"**{report.iso_week}** ({report.week_start} – {report.week_end})"
+        + (" — *synthetic data*" if report.is_synthetic else ""),
+        "",
+        "| asset | index | change | regime | 7 d funding | carry net of hurdle | unwind |",
+        "|---|---:|---:|---|---:|---:|---|",
+    ]
+    for a in report.assets:
+        lines.append(
+            f"| {a.base_asset} | {_num(a.fragility_index)} | {_num(a.index_change, '+.1f')} "
+            f"| {a.regime or '—'} | {_pct(a.funding_apr_7d)} | {_pct(a.carry_apr)} "
+            f"| {a.unwind_reason or ('no' if a.is_unwind_condition is False else '—')} |"
+        )
+    return "\n".join(lines)
+
+
+def report_summary(report: ReportContext) -> dict[str, object]:
+    """Plain headline figures: run metadata, and the body of e-mails and webhooks."""
+    return {
+        "week": report.iso_week,
+        "synthetic": report.is_synthetic,
+        **{
+            a.base_asset: (
+                f"index {_num(a.fragility_index)} ({a.regime or 'n/a'}), "
+                f"change {_num(a.index_change, '+.1f')}, 7 d funding {_pct(a.funding_apr_7d)}"
+            )
+            for a in report.assets
+        },
+    }

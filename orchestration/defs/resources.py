@@ -14,6 +14,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 from orchestration.defs.raw_landing import DOMAIN_SOURCES
+from orchestration.resources.distribution import distribution_from_env
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
 
 SOURCE_ENV = "PERP_FRAGILITY_SOURCE"
@@ -48,5 +49,6 @@ def sources_from_env() -> dict[str, MarketSourceResource]:
 @dg.definitions
 def resources() -> dg.Definitions:
     bound: dict[str, object] = dict(sources_from_env())
+    bound["distribution"] = distribution_from_env()
     bound["dbt"] = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
     return dg.Definitions(resources=bound)

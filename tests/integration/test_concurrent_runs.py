@@ -53,12 +53,12 @@ def test_overlapping_runs_all_succeed(tmp_path):
     root = Path(__file__).resolve().parents[2]
     # a warehouse to read first, so the report has something to render
     subprocess.run(
-        [*CLI, "run", "--start", "2026-11-16", "--end", "2026-11-22"],
+        [*CLI, "run", "--start", "2026-11-22", "--end", "2026-11-22"],
         env=env, cwd=root, check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     commands = [
-        [*CLI, "run", "--start", "2026-11-14", "--end", "2026-11-22"],
-        [*CLI, "run", "--start", "2026-11-18", "--end", "2026-11-22"],
+        [*CLI, "run", "--start", "2026-11-21", "--end", "2026-11-22"],
+        [*CLI, "run", "--start", "2026-11-22", "--end", "2026-11-22"],
         [*CLI, "report", "--week", "2026-W47"],
     ]
     procs = [

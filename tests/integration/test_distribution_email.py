@@ -114,6 +114,15 @@ def test_credentials_are_never_sent_without_tls(smtp: LoopbackSmtp, pdf: Path) -
     assert smtp.received == []
 
 
+def test_server_without_starttls_is_refused(pdf: Path) -> None:
+    with LoopbackSmtp(tls=False) as plain:
+        report = deliver(pdf, SUMMARY, [channel(plain)], retries=2, sleep=lambda s: None)
+        assert plain.received == []
+    (outcome,) = report.outcomes
+    assert not outcome.ok and outcome.attempts == 1
+    assert "does not offer STARTTLS" in (outcome.error or "")
+
+
 def test_untrusted_certificate_is_refused(smtp: LoopbackSmtp, pdf: Path) -> None:
     smtp.received.clear()
     report = deliver(pdf, SUMMARY, [channel(smtp, ssl_context=None)], retries=2, **NO_WAIT)

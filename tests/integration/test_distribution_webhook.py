@@ -70,7 +70,9 @@ def test_link_and_slack_escaping(pdf: Path) -> None:
     assert "<!channel>" not in payload["text"] and "&lt;!channel&gt;" in payload["text"]
     assert "a &amp; b" in payload["blocks"][1]["text"]["text"]
     context = payload["blocks"][2]["elements"][0]["text"]
-    assert context == "Report: <https://reports.example/fragility-2026-W47.pdf|fragility-2026-W47.pdf>"
+    assert (
+        context == "Report: <https://reports.example/fragility-2026-W47.pdf|fragility-2026-W47.pdf>"
+    )
 
 
 def test_500_then_200_is_retried(pdf: Path) -> None:
@@ -110,9 +112,10 @@ def test_permanent_failure_is_reported_and_the_pdf_and_archive_survive(
     assert pdf.read_bytes() == original
     assert (tmp_path / "archive" / f"fragility-{WEEK}.pdf").read_bytes() == original
     # the webhook that did get through would point at the archived copy
-    assert str(tmp_path / "archive" / f"fragility-{WEEK}.pdf") in down.requests[0].json()[
-        "blocks"
-    ][2]["elements"][0]["text"]
+    assert (
+        str(tmp_path / "archive" / f"fragility-{WEEK}.pdf")
+        in down.requests[0].json()["blocks"][2]["elements"][0]["text"]
+    )
 
 
 def test_unreachable_url_is_masked(pdf: Path) -> None:

@@ -92,9 +92,7 @@ def test_check_alerts() -> None:
         metadata={"rows_over_cap": Wrapped(3), "venues": Wrapped(["okx", "bybit"])},
     )
     alert = check_failure_alert(check, job_name="daily_market_job", run_id="r1")
-    assert alert.title == (
-        "Asset check failed: raw/funding_rates:funding_within_caps [2026-11-16]"
-    )
+    assert alert.title == ("Asset check failed: raw/funding_rates:funding_within_caps [2026-11-16]")
     assert alert.severity == "WARN" and alert.error == "3 rows above the venue cap"
     assert ("Metadata", "rows_over_cap=3, venues=['okx', 'bybit']") in alert.details
 

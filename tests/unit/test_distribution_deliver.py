@@ -153,10 +153,7 @@ def test_mask_url_and_redactor() -> None:
     assert mask_url("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
     assert mask_url("not a url") == "***"
     redact = Redactor(secrets=["hunter22", None, ""], urls=[url])
-    text = (
-        f"POST {url} failed; path /services/T0/B0/{TOKEN}; pw hunter22 "
-        "b64 aHVudGVyMjI="
-    )
+    text = f"POST {url} failed; path /services/T0/B0/{TOKEN}; pw hunter22 b64 aHVudGVyMjI="
     masked = redact(text)
     assert TOKEN not in masked and "hunter22" not in masked and "aHVudGVyMjI=" not in masked
 

@@ -77,8 +77,13 @@ def _attempt(
                 log.warning("%s: attempt %d failed, giving up: %s", channel.name, attempts, error)
                 return ChannelOutcome(channel.name, ok=False, attempts=attempts, error=error)
             wait = delays[attempts - 1]
-            log.info("%s: attempt %d failed (%s); retrying in %.1f s", channel.name, attempts,
-                     error, wait)
+            log.info(
+                "%s: attempt %d failed (%s); retrying in %.1f s",
+                channel.name,
+                attempts,
+                error,
+                wait,
+            )
             sleep(wait)
             continue
         return ChannelOutcome(channel.name, ok=True, attempts=attempts, detail=detail)
@@ -126,6 +131,7 @@ def deliver(
     ordered = sorted(channels, key=lambda c: 0 if isinstance(c, FileDrop) else 1)
     outcomes: list[ChannelOutcome] = []
     for channel in ordered:
+
         def send(channel: ReportChannel = channel, current: Report = report) -> str:
             return channel.send_report(current)
 

@@ -134,9 +134,10 @@ class LoopbackSmtp:
     ``client_context()`` trusts the throwaway CA, as a real client would trust a real one;
     a client without it fails certificate verification."""
 
-    def __init__(self, username: str = "reports", password: str = "s3cret-Pa55"):
+    def __init__(self, username: str = "reports", password: str = "s3cret-Pa55", tls: bool = True):
         import trustme
 
+        self.tls = tls  # False: a plain server offering no STARTTLS (to test refusal)
         self.username = username
         self.password = password
         self.ca = trustme.CA()
@@ -156,8 +157,9 @@ class LoopbackSmtp:
     def ca_pem(self) -> bytes:
         return self.ca.cert_pem.bytes()
 
-    def _authenticator(self, server: Any, session: Any, envelope: Any, mechanism: str,
-                       auth_data: Any) -> Any:
+    def _authenticator(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> Any:
         from aiosmtpd.smtp import AuthResult, LoginPassword
 
         ok = (
@@ -178,14 +180,16 @@ class LoopbackSmtp:
                 self.port = self.server.sockets[0].getsockname()[1]
                 super()._trigger_server()
 
-        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._cert.configure_cert(tls)
+        tls = None
+        if self.tls:
+            tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            self._cert.configure_cert(tls)
         self._controller = _FreePortController(
             self.handler,
             hostname="127.0.0.1",
             port=0,
             tls_context=tls,
-            require_starttls=True,
+            require_starttls=self.tls,
             auth_require_tls=True,
             authenticator=self._authenticator,
             ready_timeout=10.0,

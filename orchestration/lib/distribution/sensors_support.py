@@ -204,8 +204,9 @@ def checks_failure_alert(
 ) -> Alert:
     """One alert for all failed checks of a run (one message per run, not per check)."""
     if len(checks) == 1:
-        return check_failure_alert(checks[0], job_name=job_name, run_id=run_id,
-                                   ui_base_url=ui_base_url)
+        return check_failure_alert(
+            checks[0], job_name=job_name, run_id=run_id, ui_base_url=ui_base_url
+        )
     partition = partition_from_tags(tags or {}) or next(
         (c.partition for c in checks if c.partition), None
     )

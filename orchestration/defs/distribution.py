@@ -1,0 +1,62 @@
+"""Distribution of the weekly PDF: file drop, e-mail and webhook, each optional.
+
+A separate asset from the PDF so a failed channel never costs the report: the PDF asset has
+already materialised, delivery is retried on its own (bounded, with backoff, per channel), and
+a channel that still fails shows as a failed ``all_channels_delivered`` check, which the
+alert sensors report. Channels are configured by environment variables
+(docs/distribution.md); with none set the asset records "no channel configured".
+"""
+
+import json
+from datetime import date
+
+import dagster as dg
+
+from orchestration.defs.partitions import weekly_partitions
+from orchestration.defs.report import weekly_fragility_pdf
+from orchestration.lib.weeks import iso_week_of, report_path
+from orchestration.resources.distribution import DistributionResource
+
+DELIVERY_CHECK = "all_channels_delivered"
+
+
+@dg.asset(
+    key=["reports", "weekly_report_delivery"],
+    deps=[weekly_fragility_pdf],
+    partitions_def=weekly_partitions,
+    group_name="report",
+    kinds={"email", "python"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            DELIVERY_CHECK,
+            asset=["reports", "weekly_report_delivery"],
+            description="Fails when a configured channel could not deliver after its retries.",
+        )
+    ],
+)
+def weekly_report_delivery(
+    context: dg.AssetExecutionContext, distribution: DistributionResource
+) -> dg.MaterializeResult:
+    """Hands the week's PDF to every configured channel (grain: one delivery per week)."""
+    iso_week = iso_week_of(date.fromisoformat(context.partition_key))
+    pdf = report_path(iso_week)
+    record = context.instance.get_latest_materialization_event(weekly_fragility_pdf.key)
+    meta = record.asset_materialization.metadata if record and record.asset_materialization else {}
+    summary = json.loads(json.dumps(meta["summary"].value)) if "summary" in meta else {}
+    pages = meta["pages"].value if "pages" in meta else None
+    report = distribution.deliver_report(pdf, summary, week=iso_week, pages=pages)
+    context.log.info(report.describe())
+    failed = [o.channel for o in report.outcomes if not o.ok]
+    return dg.MaterializeResult(
+        metadata={
+            "channels": dg.MetadataValue.json(report.as_metadata()),
+            "pdf": dg.MetadataValue.path(str(pdf)),
+        },
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=DELIVERY_CHECK,
+                passed=not failed,
+                metadata={"failed_channels": ", ".join(failed) or "none"},
+            )
+        ],
+    )
