@@ -5,9 +5,9 @@ backfill runs ``dbt build`` once for the whole range, not once per day. The part
 reaches dbt as the vars ``start_date``/``end_date`` (incremental models use them; full models
 ignore them). All warehouse writers share the ``duckdb_warehouse`` pool so two runs never hold
 DuckDB's single-writer lock at once, and the warehouse file lock makes any other writer (CLI,
-imports) wait rather than fail. dbt data tests surface as asset checks; dbt unit tests check the SQL, not the data, so they
-run in CI (tests/integration/test_dbt_unit_tests.py), not in every scheduled build; dbt is not
-retried blindly (a failed test would fail again).
+imports) wait rather than fail. dbt data tests surface as asset checks; dbt unit tests check
+the SQL, not the data, so they run in CI (tests/integration/test_dbt_unit_tests.py), not in
+every scheduled build. dbt is not retried blindly (a failed test would fail again).
 """
 
 import json
