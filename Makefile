@@ -13,8 +13,10 @@ BIN := $(VENV)/bin
 export PERP_FRAGILITY_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(PERP_FRAGILITY_DATA_DIR)/dagster_home
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+# Compile .pyc at install: otherwise the first demo run spends its start-up compiling.
+export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install demo test dev report-png lint clean
+.PHONY: install demo test dev report-png lint clean bench bench-quick
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -40,6 +42,13 @@ report-png:
 	@command -v pdftoppm >/dev/null || { echo "pdftoppm missing: apt-get install -y poppler-utils"; exit 1; }
 	@pdf=$$(ls -t $(PERP_FRAGILITY_DATA_DIR)/reports/fragility-*.pdf | head -1); \
 	  pdftoppm -png -r 80 "$$pdf" "$${pdf%.pdf}-page" && ls "$${pdf%.pdf}"-page*.png
+
+# Benchmarks (docs/performance.md): full scale, and a CI-sized smoke run under 5 minutes.
+bench: install
+	$(BIN)/python bench/bench_pipeline.py
+
+bench-quick: install
+	$(BIN)/python bench/bench_pipeline.py --quick
 
 lint: install
 	$(BIN)/ruff check orchestration reports tests bench

@@ -73,7 +73,8 @@ def _instance(instance: DagsterInstance | None) -> DagsterInstance:
 
 
 def run_range(start: date, end: date, instance: DagsterInstance | None = None) -> None:
-    """Materialise the daily job for [start, end] as one run (single-run backfill)."""
+    """Land [start, end] as one run of the daily job (single-run backfill), then rebuild the
+    warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon."""
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
@@ -92,7 +93,16 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
     )
     if not result.success:
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
-    print(f"landed and built {start}..{end} in {time.perf_counter() - began:.1f} s")
+    landed = time.perf_counter()
+    print(f"landed {start}..{end} in {landed - began:.1f} s")
+    build = _definitions().resolve_job_def("warehouse_job").execute_in_process(
+        instance=_instance(instance),
+        tags={"perp_fragility/landing_run": result.run_id},
+        run_config=CONSOLE_INFO,
+    )
+    if not build.success:
+        raise SystemExit("warehouse_job (dbt build) failed: see the run in the Dagster UI")
+    print(f"built the warehouse in {time.perf_counter() - landed:.1f} s")
 
 
 def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:

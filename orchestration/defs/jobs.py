@@ -1,8 +1,11 @@
 """Jobs and their schedules, in UTC.
 
-- ``daily_market_job``: every raw dataset plus the dbt models for one UTC day. It runs at
-  00:45 UTC for *yesterday's* partition: the 00:00 UTC funding settlement closes the day and is
-  published within minutes; 45 minutes leaves a margin for late venue APIs.
+- ``daily_market_job``: every raw dataset for one UTC day. It runs at 00:45 UTC for
+  *yesterday's* partition: the 00:00 UTC funding settlement closes the day and is published
+  within minutes; 45 minutes leaves a margin for late venue APIs. A backfill of a range is one
+  run (single-run backfill policy).
+- ``warehouse_job``: ``dbt build`` of every model, started by ``warehouse_after_landing`` when
+  a landing run succeeds, so dbt runs once per landing run, however many days it landed.
 - ``weekly_report_job``: the PDF for the ISO week just ended, Mondays 02:00 UTC, after the
   daily run for Sunday.
 Both are partitioned jobs, so the schedule targets the right partition and the UI shows which
@@ -21,11 +24,33 @@ from orchestration.defs.report import weekly_fragility_pdf
 
 daily_market_job = dg.define_asset_job(
     "daily_market_job",
-    selection=dg.AssetSelection.assets(*raw_domain_assets)
-    | build_dbt_asset_selection([warehouse_models]),
+    selection=dg.AssetSelection.assets(*raw_domain_assets),
     partitions_def=daily_partitions,
-    description="Land one UTC day of every raw dataset and rebuild the warehouse.",
+    description="Land one UTC day (or a range, as one run) of every raw dataset.",
 )
+
+warehouse_job = dg.define_asset_job(
+    "warehouse_job",
+    selection=build_dbt_asset_selection([warehouse_models]),
+    description="Rebuild the DuckDB warehouse (dbt build: models and data tests) from raw.",
+)
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[daily_market_job],
+    request_job=warehouse_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+)
+def warehouse_after_landing(context: dg.RunStatusSensorContext) -> dg.RunRequest:
+    """Rebuild the warehouse once after each successful landing run."""
+    run = context.dagster_run
+    return dg.RunRequest(
+        run_key=f"warehouse-after-{run.run_id}",
+        tags={"perp_fragility/landing_run": run.run_id},
+    )
+
 
 weekly_report_job = dg.define_asset_job(
     "weekly_report_job",

@@ -37,7 +37,7 @@ def test_every_asset_of_both_jobs_was_materialised(pipeline_run):
     from orchestration.definitions import defs
 
     definitions = defs()
-    for job_name in ("daily_market_job", "weekly_report_job"):
+    for job_name in ("daily_market_job", "warehouse_job", "weekly_report_job"):
         job = definitions.resolve_job_def(job_name)
         for key in job.asset_layer.executable_asset_keys:
             record = pipeline_run.instance.get_latest_materialization_event(key)
@@ -103,3 +103,27 @@ def test_rerunning_a_day_gives_identical_bytes(pipeline_run):
     cli.run_range(E2E_END, E2E_END, instance=pipeline_run.instance)
     assert target.read_bytes() == before
     assert date.fromisoformat(target.parent.name.removeprefix("dt=")) == E2E_END
+
+
+def test_a_successful_landing_run_requests_one_warehouse_build(pipeline_run):
+    import dagster as dg
+
+    from orchestration.defs.jobs import warehouse_after_landing
+
+    instance = pipeline_run.instance
+    landing_run = instance.get_runs(dg.RunsFilter(job_name="daily_market_job"), limit=1)[0]
+    record = instance.get_run_record_by_id(landing_run.run_id)
+    success = next(
+        e
+        for e in instance.all_logs(landing_run.run_id)
+        if e.dagster_event and e.dagster_event.event_type == dg.DagsterEventType.RUN_SUCCESS
+    )
+    context = dg.build_run_status_sensor_context(
+        sensor_name=warehouse_after_landing.name,
+        dagster_instance=instance,
+        dagster_run=record.dagster_run,
+        dagster_event=success.dagster_event,
+    )
+    request = warehouse_after_landing(context)
+    assert isinstance(request, dg.RunRequest)
+    assert request.run_key == f"warehouse-after-{landing_run.run_id}"

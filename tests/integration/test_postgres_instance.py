@@ -4,9 +4,9 @@ Why: the local instance is SQLite; production runs, event logs and schedules liv
 PostgreSQL through dagster-postgres, configured only by ``DAGSTER_PG_*`` variables. This test
 starts a throwaway PostgreSQL cluster on 127.0.0.1 (Debian's binaries, installed by
 ``scripts/install-system-deps.sh``), loads the shipped ``deploy/dagster.yaml`` verbatim with
-those variables set, runs the partitioned ``daily_market_job`` (every raw dataset and one dbt
-model) for one day in process and reads the run back both through Dagster and with a raw SQL
-query on the ``runs`` table.
+those variables set, runs the partitioned ``daily_market_job`` (every raw dataset) for one
+day and ``warehouse_job`` for one dbt model in process, and reads the run back both through
+Dagster and with a raw SQL query on the ``runs`` table.
 
 The server runs as the ``postgres`` system user when the test runs as root (PostgreSQL refuses
 to run as root), in a private temporary directory, and is always stopped at the end.
@@ -240,9 +240,8 @@ def test_deploy_instance_uses_postgres_queue_and_warehouse_pool(pg_instance_env:
 def test_partitioned_run_is_stored_in_postgres(pg_server: PgServer, pg_instance_env: Path) -> None:
     """One partition of daily_market_job runs in process; the run reads back from Postgres.
 
-    The selection is every raw dataset plus one dbt model (``stg_funding_rates``): a real
-    partitioned run of the project's job, including a step of the ``duckdb_warehouse`` pool,
-    without a full ``dbt build`` (which alone would take most of a minute here).
+    Then ``warehouse_job`` builds one dbt model (``stg_funding_rates``): a step of the
+    ``duckdb_warehouse`` pool, without a full ``dbt build`` (most of a minute here).
     """
     import dagster as dg
     import psycopg2
@@ -257,7 +256,7 @@ def test_partitioned_run_is_stored_in_postgres(pg_server: PgServer, pg_instance_
         dbt_project.preparer.prepare(dbt_project)
     ensure_schema_files()
     raw_keys = [dg.AssetKey(["raw", dataset.name]) for dataset in ALL_DATASETS]
-    selection = [*raw_keys, dg.AssetKey(["stg_funding_rates"])]
+    selection = list(raw_keys)
     job = defs().resolve_job_def("daily_market_job")
 
     with dg.DagsterInstance.from_config(str(pg_instance_env)) as instance:
@@ -276,7 +275,15 @@ def test_partitioned_run_is_stored_in_postgres(pg_server: PgServer, pg_instance_
         funding = instance.fetch_materializations(raw_keys[0], limit=5).records
         assert [r.partition_key for r in funding] == [PARTITION.isoformat()]
 
-        # the dbt step claimed a slot of the duckdb_warehouse pool, created at limit 1
+        # a warehouse run (one model, for speed) claims a slot of the duckdb_warehouse pool
+        build = (
+            defs()
+            .resolve_job_def("warehouse_job")
+            .execute_in_process(
+                instance=instance, asset_selection=[dg.AssetKey(["stg_funding_rates"])]
+            )
+        )
+        assert build.success
         pool = instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL)
         assert pool.slot_count == 1
         assert not pool.claimed_slots  # released when the step finished
