@@ -52,3 +52,14 @@ def test_unknown_source_fails_with_the_choices(monkeypatch):
     monkeypatch.setenv("PERP_FRAGILITY_SOURCE", "nope")
     with pytest.raises(ValueError, match="simulated.*live"):
         sources_from_env()
+
+
+def test_every_raw_dataset_has_freshness_volume_and_quarantine_checks(definitions):
+    job = definitions.resolve_job_def("daily_market_job")
+    checks = {
+        (k.asset_key.to_user_string(), k.name) for k in job.asset_layer.asset_graph.asset_check_keys
+    }
+    for dataset in ALL_DATASETS:
+        for name in ("fresh_against_calendar", "row_count_in_line", "no_quarantined_rows"):
+            assert (f"raw/{dataset.name}", name) in checks
+    assert ("raw/funding_rates", "venue_day_coverage") in checks
