@@ -278,18 +278,27 @@ class Bench:
         env["PERP_FRAGILITY_DATA_DIR"] = str(data_dir)
         env["DAGSTER_HOME"] = str(data_dir / "dagster_home")
         env["PERP_FRAGILITY_SOURCE"] = "simulated"
-        for key in [k for k in env if k.startswith("PERP_FRAGILITY_") and k.endswith(
-            ("_SMTP_HOST", "_WEBHOOK_URL", "_ARCHIVE_DIR"))]:
+        for key in [
+            k
+            for k in env
+            if k.startswith("PERP_FRAGILITY_")
+            and k.endswith(("_SMTP_HOST", "_WEBHOOK_URL", "_ARCHIVE_DIR"))
+        ]:
             env.pop(key)  # the benchmark never delivers a report anywhere
-        command = [sys.executable, str(Path(__file__).resolve()), "--child", step,
-                   "--extra-symbols", str(self.extra_symbols)]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            step,
+            "--extra-symbols",
+            str(self.extra_symbols),
+        ]
         for key, value in options.items():
             command += [f"--{key.replace('_', '-')}", value]
         self.loads.append(os.getloadavg()[0])
         began = time.perf_counter()
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-            child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err,
-                                     text=True)
+            child = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=err, text=True)
             tree_peak = 0
             while child.poll() is None:  # sample the whole process tree (Python + dbt)
                 tree_peak = max(tree_peak, _tree_rss_kib(child.pid))
@@ -306,7 +315,7 @@ class Bench:
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(RESULT_MARK)]
         if proc.returncode or not lines:
             raise SystemExit(f"benchmark step {step} {options} failed; see {self.log}")
-        payload = json.loads(lines[-1][len(RESULT_MARK):])
+        payload = json.loads(lines[-1][len(RESULT_MARK) :])
         return Sample(
             tree_rss_mib=tree_peak / 1024,
             wall_s=wall,
@@ -316,15 +325,19 @@ class Bench:
             parts=payload,
         )
 
-    def measure(self, name: str, detail: str, data_dir: Path, step: str, repeats: int,
-                **options: str) -> Measurement:
+    def measure(
+        self, name: str, detail: str, data_dir: Path, step: str, repeats: int, **options: str
+    ) -> Measurement:
         measurement = self.measurements.setdefault(name, Measurement(name, detail))
         for _ in range(repeats):
             sample = self.run_child(data_dir, step, **options)
             measurement.samples.append(sample)
-            print(f"  {name:<22} wall {sample.wall_s:7.2f} s  work {sample.work_s:7.2f} s  "
-                  f"peak rss python {sample.rss_mib:6.0f} MiB, process tree "
-                  f"{sample.tree_rss_mib:6.0f} MiB", flush=True)
+            print(
+                f"  {name:<22} wall {sample.wall_s:7.2f} s  work {sample.work_s:7.2f} s  "
+                f"peak rss python {sample.rss_mib:6.0f} MiB, process tree "
+                f"{sample.tree_rss_mib:6.0f} MiB",
+                flush=True,
+            )
         return measurement
 
 
@@ -369,18 +382,32 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="perp-bench-", dir=args.tmp))
     bench = Bench(workdir, args.extra_symbols, log)
     began = time.perf_counter()
-    print(f"history {history_days} days ({first}..{END}), extra symbols {args.extra_symbols}, "
-          f"repeats {args.repeats}; work in {workdir}; log {log}", flush=True)
+    print(
+        f"history {history_days} days ({first}..{END}), extra symbols {args.extra_symbols}, "
+        f"repeats {args.repeats}; work in {workdir}; log {log}",
+        flush=True,
+    )
     try:
         floor_dir = bench.data_dir("floor")
-        bench.measure("floor", "prepare + defs load + no-op Dagster run + empty dbt build",
-                      floor_dir, "floor", args.repeats)
+        bench.measure(
+            "floor",
+            "prepare + defs load + no-op Dagster run + empty dbt build",
+            floor_dir,
+            "floor",
+            args.repeats,
+        )
 
         full_dir = bench.data_dir("full")
-        bench.measure("first_build",
-                      f"run_range {first}..{END} ({history_days} partitions) + render {week}",
-                      full_dir, "run_range", args.build_repeats if args.build_repeats else 1,
-                      start=first.isoformat(), end=END.isoformat(), week=week)
+        bench.measure(
+            "first_build",
+            f"run_range {first}..{END} ({history_days} partitions) + render {week}",
+            full_dir,
+            "run_range",
+            args.build_repeats if args.build_repeats else 1,
+            start=first.isoformat(),
+            end=END.isoformat(),
+            week=week,
+        )
 
         next_day = END + timedelta(days=1)
         for label, days in histories:
@@ -389,28 +416,57 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
             else:
                 data_dir = bench.data_dir(f"hist{days}")
                 start = END - timedelta(days=days - 1)
-                bench.measure(f"landing {days} d", "simulate + land (library calls)",
-                              data_dir, "landing", 1, start=start.isoformat(),
-                              end=END.isoformat())
+                bench.measure(
+                    f"landing {days} d",
+                    "simulate + land (library calls)",
+                    data_dir,
+                    "landing",
+                    1,
+                    start=start.isoformat(),
+                    end=END.isoformat(),
+                )
                 if not args.quick:
                     # Every model is a full-rebuild table today, so the daily run would build
                     # the warehouse anyway; the setup build matters once models are incremental.
-                    bench.measure(f"dbt_full@{days}d", "dbt build into an empty warehouse",
-                                  data_dir, "dbt_full", 1)
-            bench.measure(f"daily@{label}", f"run_range {next_day} after {days} days",
-                          data_dir, "run_range", args.repeats, start=next_day.isoformat(),
-                          end=next_day.isoformat())
+                    bench.measure(
+                        f"dbt_full@{days}d",
+                        "dbt build into an empty warehouse",
+                        data_dir,
+                        "dbt_full",
+                        1,
+                    )
+            bench.measure(
+                f"daily@{label}",
+                f"run_range {next_day} after {days} days",
+                data_dir,
+                "run_range",
+                args.repeats,
+                start=next_day.isoformat(),
+                end=next_day.isoformat(),
+            )
 
         # dbt versus pandas on the same files (history + the daily day), interleaved so load
         # drift hits both alike.
         for _ in range(args.repeats):
-            bench.measure("dbt_full", f"dbt build of {history_days + 1} days, empty warehouse",
-                          full_dir, "dbt_full", 1)
-            bench.measure("pandas_full", f"pandas peer over {history_days + 1} days",
-                          full_dir, "peer", 1, out=str(workdir / "peer"))
+            bench.measure(
+                "dbt_full",
+                f"dbt build of {history_days + 1} days, empty warehouse",
+                full_dir,
+                "dbt_full",
+                1,
+            )
+            bench.measure(
+                "pandas_full",
+                f"pandas peer over {history_days + 1} days",
+                full_dir,
+                "peer",
+                1,
+                out=str(workdir / "peer"),
+            )
         if not args.quick:  # quick mode reads render time off the first build instead
-            bench.measure("render", f"render_week {week}", full_dir, "render", args.repeats,
-                          week=week)
+            bench.measure(
+                "render", f"render_week {week}", full_dir, "render", args.repeats, week=week
+            )
         agreement = check_agreement(full_dir, workdir / "peer")
         landed_bytes = sum(p.stat().st_size for p in (full_dir / "raw").rglob("*.parquet"))
         warehouse_bytes = (full_dir / "warehouse.duckdb").stat().st_size
@@ -425,16 +481,23 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "end_day": END.isoformat(),
         "elapsed_s": time.perf_counter() - began,
         "machine": machine(),
-        "load_avg_1m": {"min": min(bench.loads), "median": statistics.median(bench.loads),
-                        "max": max(bench.loads)},
+        "load_avg_1m": {
+            "min": min(bench.loads),
+            "median": statistics.median(bench.loads),
+            "max": max(bench.loads),
+        },
         "raw_parquet_mib": landed_bytes / 2**20,
         "warehouse_mib": warehouse_bytes / 2**20,
         "agreement": agreement,
         "measurements": {
-            name: {"detail": m.detail, "samples": [asdict(s) for s in m.samples],
-                   "median_wall_s": m.median("wall_s"), "median_work_s": m.median("work_s"),
-                   "max_rss_mib": max(s.rss_mib for s in m.samples),
-                   "max_tree_rss_mib": max(s.tree_rss_mib for s in m.samples)}
+            name: {
+                "detail": m.detail,
+                "samples": [asdict(s) for s in m.samples],
+                "median_wall_s": m.median("wall_s"),
+                "median_work_s": m.median("work_s"),
+                "max_rss_mib": max(s.rss_mib for s in m.samples),
+                "max_tree_rss_mib": max(s.tree_rss_mib for s in m.samples),
+            }
             for name, m in bench.measurements.items()
         },
         "log": str(log),
@@ -457,36 +520,72 @@ def check_agreement(data_dir: Path, peer_dir: Path) -> list[dict[str, Any]]:
             for column in ("realised_apr_7d", "realised_apr_30d"):
                 mart = con.execute(
                     f"select {column} from fct_funding_daily where date = ? and venue = ? "
-                    "and base_asset = 'ETH'", [day, venue]).fetchone()
-                peer = funding.loc[(funding["date"] == pd.Timestamp(day))
-                                   & (funding["venue"] == venue)
-                                   & (funding["base_asset"] == "ETH"), column]
-                checks.append(_compare(f"fct_funding_daily.{column} {venue} ETH {day}",
-                                       mart[0] if mart else None,
-                                       float(peer.iloc[0]) if len(peer) else None))
+                    "and base_asset = 'ETH'",
+                    [day, venue],
+                ).fetchone()
+                peer = funding.loc[
+                    (funding["date"] == pd.Timestamp(day))
+                    & (funding["venue"] == venue)
+                    & (funding["base_asset"] == "ETH"),
+                    column,
+                ]
+                checks.append(
+                    _compare(
+                        f"fct_funding_daily.{column} {venue} ETH {day}",
+                        mart[0] if mart else None,
+                        float(peer.iloc[0]) if len(peer) else None,
+                    )
+                )
         mart = con.execute(
             "select venue, symbol, premium_or_basis from fct_basis where date = ? and kind = "
-            "'perp' order by venue, symbol limit 1", [day]).fetchone()
+            "'perp' order by venue, symbol limit 1",
+            [day],
+        ).fetchone()
         if mart:
-            peer = basis.loc[(basis["date"] == pd.Timestamp(day)) & (basis["venue"] == mart[0])
-                             & (basis["symbol"] == mart[1]), "premium_or_basis"]
-            checks.append(_compare(f"fct_basis.premium_or_basis {mart[0]} {mart[1]} {day}",
-                                   mart[2], float(peer.iloc[0]) if len(peer) else None))
+            peer = basis.loc[
+                (basis["date"] == pd.Timestamp(day))
+                & (basis["venue"] == mart[0])
+                & (basis["symbol"] == mart[1]),
+                "premium_or_basis",
+            ]
+            checks.append(
+                _compare(
+                    f"fct_basis.premium_or_basis {mart[0]} {mart[1]} {day}",
+                    mart[2],
+                    float(peer.iloc[0]) if len(peer) else None,
+                )
+            )
         mart = con.execute(
             "select venue, symbol, annualized_basis from fct_basis where date = ? and kind = "
             "'dated' and annualized_basis is not null order by venue, symbol limit 1",
-            [day]).fetchone()
+            [day],
+        ).fetchone()
         if mart:
-            peer = basis.loc[(basis["date"] == pd.Timestamp(day)) & (basis["venue"] == mart[0])
-                             & (basis["symbol"] == mart[1]), "annualized_basis"]
-            checks.append(_compare(f"fct_basis.annualized_basis {mart[0]} {mart[1]} {day}",
-                                   mart[2], float(peer.iloc[0]) if len(peer) else None))
+            peer = basis.loc[
+                (basis["date"] == pd.Timestamp(day))
+                & (basis["venue"] == mart[0])
+                & (basis["symbol"] == mart[1]),
+                "annualized_basis",
+            ]
+            checks.append(
+                _compare(
+                    f"fct_basis.annualized_basis {mart[0]} {mart[1]} {day}",
+                    mart[2],
+                    float(peer.iloc[0]) if len(peer) else None,
+                )
+            )
         mart = con.execute(
             "select sum(oi_usd) from fct_open_interest_daily where date = ? and kind = 'perp'",
-            [day]).fetchone()
+            [day],
+        ).fetchone()
         peer_sum = oi.loc[(oi["date"] == pd.Timestamp(day)) & (oi["kind"] == "perp"), "oi_usd"]
-        checks.append(_compare(f"fct_open_interest_daily perp oi_usd total {day}",
-                               mart[0] if mart else None, float(peer_sum.sum())))
+        checks.append(
+            _compare(
+                f"fct_open_interest_daily perp oi_usd total {day}",
+                mart[0] if mart else None,
+                float(peer_sum.sum()),
+            )
+        )
     finally:
         con.close()
     return checks
@@ -494,8 +593,8 @@ def check_agreement(data_dir: Path, peer_dir: Path) -> list[dict[str, Any]]:
 
 def _compare(label: str, mart: float | None, peer: float | None) -> dict[str, Any]:
     agree = (mart is None and peer is None) or (
-        mart is not None and peer is not None
-        and abs(mart - peer) <= 1e-9 * max(1.0, abs(mart)))
+        mart is not None and peer is not None and abs(mart - peer) <= 1e-9 * max(1.0, abs(mart))
+    )
     return {"what": label, "mart": mart, "peer": peer, "agree": bool(agree)}
 
 
@@ -511,8 +610,13 @@ def machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"nproc": os.cpu_count(), "mem_total": mem, "cpu": cpu,
-            "python": platform.python_version(), "kernel": platform.release()}
+    return {
+        "nproc": os.cpu_count(),
+        "mem_total": mem,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
 
 
 def to_markdown(result: dict[str, Any]) -> str:
@@ -536,62 +640,87 @@ def to_markdown(result: dict[str, Any]) -> str:
     for name, m in ms.items():
         lines.append(
             f"| {name} | {m['detail']} | {len(m['samples'])} | {m['median_wall_s']:.2f} | "
-            f"{m['median_work_s']:.2f} | {m['max_rss_mib']:.0f} | {m['max_tree_rss_mib']:.0f} |")
+            f"{m['median_work_s']:.2f} | {m['max_rss_mib']:.0f} | {m['max_tree_rss_mib']:.0f} |"
+        )
     floor = ms["floor"]["median_wall_s"]
     dailies = [(n, m) for n, m in ms.items() if n.startswith("daily@")]
     lines += ["", "| ratio | value |", "|---|---:|"]
     if len(dailies) > 1:
         (short_n, short_m), (long_n, long_m) = dailies[0], dailies[-1]
-        lines.append(f"| {long_n} / {short_n} (process wall; target <= 1.3 for 5 y / 1 month) "
-                     f"| {long_m['median_wall_s'] / short_m['median_wall_s']:.2f} |")
-        lines.append(f"| {long_n} / {short_n} (work wall) "
-                     f"| {long_m['median_work_s'] / short_m['median_work_s']:.2f} |")
+        lines.append(
+            f"| {long_n} / {short_n} (process wall; target <= 1.3 for 5 y / 1 month) "
+            f"| {long_m['median_wall_s'] / short_m['median_wall_s']:.2f} |"
+        )
+        lines.append(
+            f"| {long_n} / {short_n} (work wall) "
+            f"| {long_m['median_work_s'] / short_m['median_work_s']:.2f} |"
+        )
     for name, m in dailies:
-        lines.append(f"| {name} / floor (process wall; target < 2 at 5 y) "
-                     f"| {m['median_wall_s'] / floor:.2f} |")
+        lines.append(
+            f"| {name} / floor (process wall; target < 2 at 5 y) "
+            f"| {m['median_wall_s'] / floor:.2f} |"
+        )
     first_parts = [s["parts"] for s in ms["first_build"]["samples"]]
     landing = [m for n, m in ms.items() if n.startswith("landing")]
     for m in landing:
         sample = m["samples"][0]
         days = sample["parts"]["days"]
-        lines.append(f"| landing throughput, {days} days (days/s, simulate+land / land only) | "
-                     f"{days / sample['work_s']:.1f} / "
-                     f"{days / sample['parts']['land_s']:.1f} |")
-    lines.append(f"| first build: run_range s / render s | "
-                 f"{statistics.median(p['run_range_s'] for p in first_parts):.1f} / "
-                 f"{statistics.median(p.get('render_s', 0.0) for p in first_parts):.1f} |")
+        lines.append(
+            f"| landing throughput, {days} days (days/s, simulate+land / land only) | "
+            f"{days / sample['work_s']:.1f} / "
+            f"{days / sample['parts']['land_s']:.1f} |"
+        )
+    lines.append(
+        f"| first build: run_range s / render s | "
+        f"{statistics.median(p['run_range_s'] for p in first_parts):.1f} / "
+        f"{statistics.median(p.get('render_s', 0.0) for p in first_parts):.1f} |"
+    )
     dbt_full = ms["dbt_full"]["median_wall_s"]
     peer = ms["pandas_full"]["median_wall_s"]
-    lines.append(f"| pandas peer / dbt full build (process wall; target >= 3) "
-                 f"| {peer / dbt_full:.2f} |")
+    lines.append(
+        f"| pandas peer / dbt full build (process wall; target >= 3) | {peer / dbt_full:.2f} |"
+    )
     if dailies:
-        lines.append(f"| pandas peer (full recompute) / {dailies[-1][0]} daily run "
-                     f"| {peer / dailies[-1][1]['median_wall_s']:.2f} |")
+        lines.append(
+            f"| pandas peer (full recompute) / {dailies[-1][0]} daily run "
+            f"| {peer / dailies[-1][1]['median_wall_s']:.2f} |"
+        )
     floor_parts = [s["parts"] for s in ms["floor"]["samples"]]
     breakdown = " / ".join(
         f"{statistics.median(p[k] for p in floor_parts):.2f}"
         for k in ("defs_s", "dagster_run_s", "dbt_noop_s")
     )
-    lines.append(f"| floor breakdown: defs / no-op Dagster run / empty dbt build (s) "
-                 f"| {breakdown} |")
+    lines.append(
+        f"| floor breakdown: defs / no-op Dagster run / empty dbt build (s) | {breakdown} |"
+    )
     lines += ["", "Agreement of the pandas peer with the marts:", ""]
     for check in result["agreement"]:
-        lines.append(f"- {check['what']}: mart {check['mart']}, peer {check['peer']} -> "
-                     f"{'agree' if check['agree'] else 'DIFFER'}")
+        lines.append(
+            f"- {check['what']}: mart {check['mart']}, peer {check['peer']} -> "
+            f"{'agree' if check['agree'] else 'DIFFER'}"
+        )
     return "\n".join(lines) + "\n"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="CI smoke: 90 days, no extra symbols, 1 repeat (< 5 minutes)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="CI smoke: 90 days, no extra symbols, 1 repeat (< 5 minutes)",
+    )
     parser.add_argument("--years", type=float, default=5.0, help="history length (default 5)")
     parser.add_argument("--days", type=int, default=0, help="history in days (overrides --years)")
-    parser.add_argument("--extra-symbols", type=int, default=19,
-                        help="extra perps per venue and asset (default 19: 20 symbols each)")
+    parser.add_argument(
+        "--extra-symbols",
+        type=int,
+        default=19,
+        help="extra perps per venue and asset (default 19: 20 symbols each)",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the cheap steps")
-    parser.add_argument("--build-repeats", type=int, default=1,
-                        help="repeats of the first full build (default 1)")
+    parser.add_argument(
+        "--build-repeats", type=int, default=1, help="repeats of the first full build (default 1)"
+    )
     parser.add_argument("--tmp", default=None, help="parent of the temporary data directories")
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
     # child mode (internal)

@@ -158,8 +158,16 @@ def dated_basis_daily(raw: pd.DataFrame) -> pd.DataFrame:
     df["annualized_basis"] = (df["premium_or_basis"] * 365.0 / days).where(days >= 7)
     df["kind"] = np.where(df["venue"] == "cme", "cme", "dated")
     return df[
-        ["date", "venue", "symbol", "base_asset", "kind", "days_to_expiry", "premium_or_basis",
-         "annualized_basis"]
+        [
+            "date",
+            "venue",
+            "symbol",
+            "base_asset",
+            "kind",
+            "days_to_expiry",
+            "premium_or_basis",
+            "annualized_basis",
+        ]
     ]
 
 
@@ -168,7 +176,9 @@ def reference_prices(candles: pd.DataFrame) -> pd.DataFrame:
     df = candles.dropna(subset=["close"]).copy()
     df["date"] = _utc_date(df["ts"])
     by_venue = df.pivot_table(
-        index=["date", "base_asset", "venue"], columns="market_type", values="close",
+        index=["date", "base_asset", "venue"],
+        columns="market_type",
+        values="close",
         aggfunc="mean",
     )
     by_asset = by_venue.groupby(level=["date", "base_asset"]).mean()

@@ -40,8 +40,18 @@ def prepare() -> None:
 
     ensure_dagster_home()
     ensure_schema_files()
+    _init_instance_storage()
     if manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
+
+
+def _init_instance_storage() -> None:
+    """Create the instance's SQLite tables now: processes that first touch a new
+    ``DAGSTER_HOME`` at the same moment race to create them ("table already exists")."""
+    from dagster import DagsterInstance
+
+    with DagsterInstance.get() as instance:
+        instance.get_runs(limit=1)
 
 
 def manifest_is_stale() -> bool:

@@ -57,6 +57,8 @@ def test_overlapping_runs_all_succeed(tmp_path, pipeline_run):
         "DAGSTER_HOME": str(data_dir / "dagster_home"),
     }
     root = Path(__file__).resolve().parents[2]
+    # the instance is created once, as on any installation, before runs overlap
+    subprocess.run([*CLI, "prepare"], env=env, cwd=root, check=True, timeout=300)
     commands = [
         [*CLI, "run", "--start", "2026-11-21", "--end", "2026-11-22"],
         [*CLI, "run", "--start", "2026-11-22", "--end", "2026-11-22"],
