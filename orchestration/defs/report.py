@@ -17,7 +17,7 @@ from orchestration.lib import settings
 from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
 from orchestration.lib.warehouse_lock import warehouse_lock
 from orchestration.lib.weeks import iso_week_of, report_path
-from reports import ReportContext, render_pdf
+from reports import ReportContext, filters, render_pdf
 
 REPORT_MARTS = (
     "fct_fragility_weekly",
@@ -67,14 +67,6 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
     )
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f} %"
-
-
-def _num(value: float | None, fmt: str = ".1f") -> str:
-    return "—" if value is None else format(value, fmt)
-
-
 def key_figures_markdown(report: ReportContext) -> str:
     """The week's headline per asset, for the asset page in the UI."""
     lines = [
@@ -86,8 +78,9 @@ def key_figures_markdown(report: ReportContext) -> str:
     ]
     for a in report.assets:
         lines.append(
-            f"| {a.base_asset} | {_num(a.fragility_index)} | {_num(a.index_change, '+.1f')} "
-            f"| {a.regime or '—'} | {_pct(a.funding_apr_7d)} | {_pct(a.carry_apr)} "
+            f"| {a.base_asset} | {filters.index(a.fragility_index)} "
+            f"| {filters.signed(a.index_change)} "
+            f"| {a.regime or '—'} | {filters.pct(a.funding_apr_7d)} | {filters.pct(a.carry_apr)} "
             f"| {a.unwind_reason or ('no' if a.is_unwind_condition is False else '—')} |"
         )
     return "\n".join(lines)
@@ -100,8 +93,9 @@ def report_summary(report: ReportContext) -> dict[str, object]:
         "synthetic": report.is_synthetic,
         **{
             a.base_asset: (
-                f"index {_num(a.fragility_index)} ({a.regime or 'n/a'}), "
-                f"change {_num(a.index_change, '+.1f')}, 7 d funding {_pct(a.funding_apr_7d)}"
+                f"index {filters.index(a.fragility_index)} ({a.regime or 'n/a'}), "
+                f"change {filters.signed(a.index_change)}, "
+                f"7 d funding {filters.pct(a.funding_apr_7d)}"
             )
             for a in report.assets
         },

@@ -12,7 +12,6 @@ Each dataset also keeps a zero-row ``_empty/schema.parquet``: dbt's sources read
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -68,12 +67,20 @@ def _atomic_write(table: pa.Table, target: Path) -> None:
         raise
 
 
+_SCHEMA_FILES_DONE: set[Path] = set()
+
+
 def ensure_schema_files(root: Path | None = None) -> None:
-    """Write the zero-row typed file of every dataset (idempotent)."""
+    """Write the zero-row typed file of every dataset (idempotent; checked once per root and
+    process, since every partition write calls it)."""
+    root = (root or settings.raw_dir()).resolve()
+    if root in _SCHEMA_FILES_DONE:
+        return
     for dataset in ALL_DATASETS:
         target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
         if not target.exists():
             _atomic_write(dataset.schema.empty_table(), target)
+    _SCHEMA_FILES_DONE.add(root)
 
 
 def conform(dataset: RawDataset, table: pa.Table) -> pa.Table:
@@ -87,19 +94,35 @@ def conform(dataset: RawDataset, table: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=dataset.schema)
 
 
-def _row_problems(dataset: RawDataset, row: dict[str, object]) -> str | None:
-    for name in dataset.required:
-        if row.get(name) is None:
-            return f"missing {name}"
-    for name, value in row.items():
-        if isinstance(value, float):
-            if math.isnan(value) or math.isinf(value):
-                return f"non-finite {name}"
-            if name in PRICE_COLUMNS and value <= 0:
-                return f"non-positive {name}"
-            if name in NON_NEGATIVE_COLUMNS and value < 0:
-                return f"negative {name}"
-    return None
+def _reasons(dataset: RawDataset, table: pa.Table) -> pa.Array:
+    """The first problem of each row (null when none), computed column-wise.
+
+    Precedence: a missing required field, then per column in schema order a non-finite value,
+    a non-positive price or a negative amount, then a duplicate key (the first occurrence of a
+    key is kept). Vectorised: landing a day must not loop over its rows in Python.
+    """
+    checks: list[tuple[pa.Array, str]] = [
+        (pc.is_null(table.column(name)), f"missing {name}") for name in dataset.required
+    ]
+    for field in dataset.schema:
+        if not pa.types.is_floating(field.type):
+            continue
+        column = table.column(field.name)
+        checks.append((pc.or_(pc.is_nan(column), pc.is_inf(column)), f"non-finite {field.name}"))
+        if field.name in PRICE_COLUMNS:
+            checks.append((pc.less_equal(column, 0), f"non-positive {field.name}"))
+        if field.name in NON_NEGATIVE_COLUMNS:
+            checks.append((pc.less(column, 0), f"negative {field.name}"))
+    reasons = pa.nulls(table.num_rows, pa.string())
+    for mask, reason in reversed(checks):  # earlier checks overwrite later ones
+        reasons = pc.if_else(pc.fill_null(mask, False), reason, reasons)
+    # duplicates among otherwise valid rows: keep the first row of each key
+    valid_rows = table.append_column("_row", pa.array(range(table.num_rows), pa.int64())).filter(
+        pc.is_null(reasons)
+    )
+    first = valid_rows.group_by(list(dataset.key), use_threads=False).aggregate([("_row", "min")])
+    keep = pc.is_in(pa.array(range(table.num_rows), pa.int64()), value_set=first.column("_row_min"))
+    return pc.if_else(pc.or_(keep, pc.is_valid(reasons)), reasons, "duplicate key")
 
 
 def split_valid(dataset: RawDataset, table: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -108,18 +131,7 @@ def split_valid(dataset: RawDataset, table: pa.Table) -> tuple[pa.Table, pa.Tabl
     Duplicate keys keep the first occurrence; later ones are rejected as ``duplicate key``.
     """
     table = conform(dataset, table)
-    reasons: list[str | None] = []
-    seen: set[tuple[object, ...]] = set()
-    for row in table.to_pylist():
-        reason = _row_problems(dataset, row)
-        if reason is None:
-            key = tuple(row[k] for k in dataset.key)
-            if key in seen:
-                reason = "duplicate key"
-            else:
-                seen.add(key)
-        reasons.append(reason)
-    reason_array = pa.array(reasons, pa.string())
+    reason_array = _reasons(dataset, table)
     is_rejected = pc.is_valid(reason_array)
     valid = table.filter(pc.invert(is_rejected))
     rejected = table.filter(is_rejected).append_column(

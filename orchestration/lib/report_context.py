@@ -79,13 +79,6 @@ def week_bounds(iso_week: str) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def last_complete_week(day: date) -> str:
-    """The latest ISO week whose Sunday is on or before ``day`` (a Sunday completes its own
-    week). Same rule as :func:`orchestration.lib.weeks.last_complete_week`, which it uses, so
-    the CLI, the schedule and the report agree on "last week"."""
-    return weeks.last_complete_week(day)
-
-
 def open_warehouse_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open the warehouse read-only. DuckDB has one writer per file and even a reader's handle
     makes ``dbt build`` fail on the lock: open, read, close quickly."""

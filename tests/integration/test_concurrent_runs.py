@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.warehouse_lock import WarehouseBusyError, warehouse_lock
+from orchestration.lib.warehouse_lock import warehouse_lock
 
 CLI = [sys.executable, "-m", "orchestration.cli"]
 
@@ -41,7 +41,6 @@ def test_exclusive_lock_waits_and_times_out(tmp_path):
         exclusive=False, path=warehouse
     ):
         pass
-    assert issubclass(WarehouseBusyError, TimeoutError)
 
 
 @pytest.mark.e2e

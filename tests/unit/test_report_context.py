@@ -16,10 +16,10 @@ import pytest
 from orchestration.lib.report_context import (
     ReportDataMissingError,
     build_report_context,
-    last_complete_week,
     open_warehouse_readonly,
     week_bounds,
 )
+from orchestration.lib.weeks import last_complete_week
 from reports.context import FRAGILITY_COMPONENTS
 
 W13_END = date(2025, 3, 30)
