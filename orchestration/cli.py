@@ -43,6 +43,7 @@ def prepare() -> None:
     _init_instance_storage()
     if manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
+        _parse_stamp().write_text(_parse_key())
 
 
 def _init_instance_storage() -> None:
@@ -54,13 +55,29 @@ def _init_instance_storage() -> None:
         instance.get_runs(limit=1)
 
 
+def _parse_stamp() -> Path:
+    from orchestration.dbt_project import dbt_project
+
+    return dbt_project.project_dir / dbt_project.target_path / "perp_fragility_parsed_for.txt"
+
+
+def _parse_key() -> str:
+    from orchestration.lib import settings
+
+    return str(settings.data_dir())
+
+
 def manifest_is_stale() -> bool:
-    """True when a dbt source file is newer than ``target/manifest.json`` (or it is missing):
-    ``dbt parse`` costs seconds, so the CLI only re-parses after an edit."""
+    """True when ``target/manifest.json`` is missing, older than a dbt source file, or was
+    parsed for another data directory. ``dbt parse`` costs seconds, so the CLI re-parses only
+    then. The data directory counts because the profile holds the warehouse path and dbt's
+    partial-parse cache (copied into every dagster-dbt invocation) is keyed on the profile:
+    parsed for another directory, every ``dbt build`` would parse the project from scratch."""
     from orchestration.dbt_project import dbt_project
 
     manifest = dbt_project.manifest_path
-    if not manifest.exists():
+    stamp = _parse_stamp()
+    if not manifest.exists() or not stamp.exists() or stamp.read_text() != _parse_key():
         return True
     built = manifest.stat().st_mtime
     project = dbt_project.project_dir
@@ -105,9 +122,11 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
     landed = time.perf_counter()
     print(f"landed {start}..{end} in {landed - began:.1f} s")
+    from orchestration.lib.incremental import LANDED_FROM_TAG
+
     build = _definitions().resolve_job_def("warehouse_job").execute_in_process(
         instance=_instance(instance),
-        tags={"perp_fragility/landing_run": result.run_id},
+        tags={"perp_fragility/landing_run": result.run_id, LANDED_FROM_TAG: start.isoformat()},
         run_config=CONSOLE_INFO,
     )
     if not build.success:
@@ -196,13 +215,18 @@ def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
     print(settings.warehouse_path())
 
 
-def build_warehouse(select: Sequence[str] = ()) -> None:
-    """``dbt build`` outside Dagster (imports, rebuilds); the caller holds the warehouse lock."""
+def build_warehouse(select: Sequence[str] = (), full_refresh: bool = False) -> None:
+    """``dbt build`` outside Dagster (imports, rebuilds); the caller holds the warehouse lock.
+
+    ``full_refresh``: imported history lies before the incremental models' window, so an
+    import rebuilds the models it feeds from every partition."""
     from dagster_dbt import DbtCliResource
 
     from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 
     args = ["build", *(("--select", *select) if select else ())]
+    if full_refresh:
+        args.append("--full-refresh")
     resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
     invocation = resource.cli(args, raise_on_error=False)
     invocation.wait()
@@ -239,7 +263,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     if args.no_build or not datasets:
         return
     with warehouse_lock(exclusive=True):
-        build_warehouse(select=[f"source:raw.{name}+" for name in datasets])
+        build_warehouse(select=[f"source:raw.{name}+" for name in datasets], full_refresh=True)
     print(f"rebuilt the models downstream of {', '.join(f'raw.{d}' for d in datasets)}")
 
 
@@ -314,7 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from orchestration.instance import apply_instance_env
+
     args = build_parser().parse_args(argv)
+    apply_instance_env()
     if getattr(args, "source", None):
         import os
 

@@ -11,15 +11,22 @@ single-writer lock at once, and the warehouse file lock makes any other writer (
 imports) wait rather than fail. dbt data tests surface as asset checks; dbt unit tests check
 the SQL, not the data, so they run in CI (tests/integration/test_dbt_unit_tests.py), not in
 every scheduled build. dbt is not retried blindly (a failed test would fail again).
+
+The build is incremental (dbt_project/macros/incremental.sql): it re-reads the newest raw
+partitions only. It becomes ``--full-refresh`` when asked (run config ``full_refresh: true``,
+e.g. from the UI's launchpad) or when the landing run before it wrote a day older than the
+incremental window (``orchestration/lib/incremental.py``).
 """
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
+from orchestration.lib.incremental import LANDED_FROM_TAG, needs_full_refresh
 from orchestration.lib.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -35,14 +42,37 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
+class WarehouseBuildConfig(dg.Config):
+    """Run config of the warehouse build."""
+
+    full_refresh: bool = False
+    """Rebuild every incremental model from all raw partitions (after a model change)."""
+
+
+def build_args(context: dg.AssetExecutionContext, config: WarehouseBuildConfig) -> list[str]:
+    """``dbt build`` arguments: incremental unless asked or unless landed days are too old."""
+    args = ["build", "--exclude", "resource_type:unit_test"]
+    landed_from = context.run.tags.get(LANDED_FROM_TAG)
+    if config.full_refresh:
+        context.log.info("full refresh requested in the run config")
+        args.append("--full-refresh")
+    elif landed_from and needs_full_refresh(date.fromisoformat(landed_from)):
+        context.log.info(
+            f"landing rewrote {landed_from}, before the incremental window: full refresh"
+        )
+        args.append("--full-refresh")
+    return args
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=PerpFragilityTranslator(),
     pool=WAREHOUSE_POOL,
 )
-def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Build the warehouse (seed, run, test) from everything landed."""
+def warehouse_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig
+) -> Iterator[Any]:
+    """Build the warehouse (seed, run, test) from what landed since the last build."""
     with warehouse_lock(exclusive=True):
-        args = ["build", "--exclude", "resource_type:unit_test"]
-        yield from dbt.cli(args, context=context).stream()
+        yield from dbt.cli(build_args(context, config), context=context).stream()

@@ -14,6 +14,7 @@ days and weeks are done. Schedules start stopped; turn them on in the UI (Automa
 """
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_models import warehouse_models
@@ -21,6 +22,7 @@ from orchestration.defs.distribution import weekly_report_delivery
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
+from orchestration.lib.incremental import LANDED_FROM_TAG
 
 daily_market_job = dg.define_asset_job(
     "daily_market_job",
@@ -44,12 +46,14 @@ warehouse_job = dg.define_asset_job(
     minimum_interval_seconds=30,
 )
 def warehouse_after_landing(context: dg.RunStatusSensorContext) -> dg.RunRequest:
-    """Rebuild the warehouse once after each successful landing run."""
+    """Build the warehouse once after each successful landing run, telling it the first
+    day that run landed (it decides between an incremental build and a full refresh)."""
     run = context.dagster_run
-    return dg.RunRequest(
-        run_key=f"warehouse-after-{run.run_id}",
-        tags={"perp_fragility/landing_run": run.run_id},
-    )
+    tags = {"perp_fragility/landing_run": run.run_id}
+    landed_from = run.tags.get(ASSET_PARTITION_RANGE_START_TAG) or run.tags.get(PARTITION_NAME_TAG)
+    if landed_from:
+        tags[LANDED_FROM_TAG] = landed_from
+    return dg.RunRequest(run_key=f"warehouse-after-{run.run_id}", tags=tags)
 
 
 weekly_report_job = dg.define_asset_job(

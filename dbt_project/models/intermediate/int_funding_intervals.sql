@@ -1,11 +1,15 @@
 {#- One row per funding settlement with its interval: the venue's value when reported, else the
     hours since the previous settlement of the same venue+symbol, else (first row, or a gap too
     long to be an interval) the hours to the next settlement, else the seed default. -#}
+{{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
+{%- set window_start = incremental_window_start('funding_ts') %}
 with
 
 funding as (
 
     select * from {{ ref('stg_funding_rates') }}
+    {# one earlier day: the window's first settlement needs its predecessor's timestamp #}
+    {{ rows_from('funding_ts', window_start, context_days=1) }}
 
 ),
 
@@ -130,6 +134,7 @@ final as (
         baseline_rate_8h,
         cap_rate
     from with_gaps
+    {{ rows_from('funding_ts', window_start) }}
 
 )
 

@@ -1,10 +1,13 @@
 {#- Per settlement: annualised rate, the venue's interest baseline scaled to the interval, the
     excess over it, and the at-baseline / negative / at-cap flags. -#}
+{{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
+{%- set window_start = incremental_window_start('funding_ts') %}
 with
 
 intervals as (
 
     select * from {{ ref('int_funding_intervals') }}
+    {{ rows_from('funding_ts', window_start) }}
 
 ),
 

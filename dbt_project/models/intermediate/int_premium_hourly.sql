@@ -1,10 +1,13 @@
 {#- Perpetual premium per venue, symbol and hour: (mark - index) / index. Price pair: the venue's
     own mark price against its own spot index (not perp close vs spot close). -#}
+{{ config(materialized='incremental', unique_key=['venue', 'symbol', 'hour_at']) }}
+{%- set window_start = incremental_window_start('hour_at') %}
 with
 
 premium_index as (
 
     select * from {{ ref('stg_premium_index') }}
+    {{ rows_from('hour_at', window_start) }}
 
 ),
 

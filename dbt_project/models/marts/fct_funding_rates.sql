@@ -1,10 +1,13 @@
 {#- One row per funding settlement (venue, symbol, funding_ts) with its interval, annualised
     rate, the venue's baseline scaled to the interval and the excess over it. -#}
+{{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
+{%- set window_start = incremental_window_start('funding_ts') %}
 with
 
 settlements as (
 
     select * from {{ ref('int_funding_settlements') }}
+    {{ rows_from('funding_ts', window_start) }}
 
 ),
 

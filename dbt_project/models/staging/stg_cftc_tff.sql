@@ -1,8 +1,11 @@
+{{ config(unique_key=['cftc_contract_market_code', 'report_date']) }}
+{%- set window_start = incremental_window_start('report_date') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'cftc_tff') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key=['venue', 'symbol', 'observed_at']) }}
+{%- set window_start = incremental_window_start('observed_at') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'dated_futures') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

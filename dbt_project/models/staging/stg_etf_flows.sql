@@ -1,8 +1,11 @@
+{{ config(unique_key=['flow_date', 'ticker']) }}
+{%- set window_start = incremental_window_start('flow_date') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'etf_flows') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key=['venue', 'symbol', 'funding_ts']) }}
+{%- set window_start = incremental_window_start('funding_ts') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'funding_rates') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key=['venue', 'symbol', 'candle_at']) }}
+{%- set window_start = incremental_window_start('candle_at') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'ohlcv_daily') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

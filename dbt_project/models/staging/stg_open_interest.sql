@@ -1,8 +1,11 @@
+{{ config(unique_key=['venue', 'symbol', 'snapshot_at']) }}
+{%- set window_start = incremental_window_start('snapshot_at') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'open_interest') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

@@ -1,8 +1,11 @@
+{{ config(unique_key=['venue', 'symbol', 'hour_at']) }}
+{%- set window_start = incremental_window_start('hour_at') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'premium_index') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 

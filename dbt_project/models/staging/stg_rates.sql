@@ -1,8 +1,11 @@
+{{ config(unique_key=['rate_date', 'series']) }}
+{%- set window_start = incremental_window_start('rate_date') %}
 with
 
 source as (
 
     select * from {{ source('raw', 'rates') }}
+    {{ raw_partitions_from(window_start) }}
 
 ),
 
