@@ -110,13 +110,17 @@ class AssetSummary:
         fragility_index: 0-100 composite (``fct_fragility_weekly``); None if not computed.
         previous_index / previous_iso_week: last week's index, for the change.
         index_change: fragility_index - previous_index (index points).
-        regime: ``calm`` | ``crowded carry`` | ``unwind risk`` | ``unwinding``.
+        regime: ``calm`` | ``crowded carry`` | ``unwind risk`` | ``unwinding``, or
+            ``incomplete week`` when the week is not scored (``is_complete_week`` false).
         components: all seven components, contract order.
         top_contributors: the three components with the largest contribution, largest first.
         funding_apr_7d: OI-weighted 7-day realised funding at week end.
         carry_apr: neutral carry net of the hurdle at week end.
         oi_change_7d_pct: 7-day change of total OI notional.
         is_unwind_condition / unwind_reason: the week-end unwind check and its text.
+        complete_days_in_week: days of the week with complete funding on every venue (0-7).
+        is_complete_week: all 7 days complete; an incomplete week has no index or scores.
+            None when the warehouse does not say.
     """
 
     base_asset: str
@@ -134,6 +138,8 @@ class AssetSummary:
     oi_change_7d_pct: float | None
     is_unwind_condition: bool | None
     unwind_reason: str
+    complete_days_in_week: int | None = None
+    is_complete_week: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

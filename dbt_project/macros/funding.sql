@@ -15,3 +15,10 @@
 {% macro realised_apr(rate_sum, days) -%}
     ({{ rate_sum }}) * 365.0 / nullif({{ days }}, 0)
 {%- endmacro %}
+
+{#- The fewest settlements a full UTC day holds at this interval: floor(24 / interval_hours)
+    (3 at 8 h, 6 at 4 h, 24 at 1 h), at least 1. The 0.02 absorbs timestamp jitter in
+    inferred intervals (8.01 h still expects 3). -#}
+{% macro settlements_per_full_day(interval_hours) -%}
+    greatest(cast(floor(24.0 / nullif({{ interval_hours }}, 0) + 0.02) as integer), 1)
+{%- endmacro %}

@@ -145,7 +145,8 @@ def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[
             iso_week, week_start, week_end, base_asset, fragility_index, regime,
             components_used,
             {component_cols},
-            is_unwind_condition, unwind_reason, funding_apr_7d, carry_apr, oi_change_7d_pct
+            is_unwind_condition, unwind_reason, funding_apr_7d, carry_apr, oi_change_7d_pct,
+            complete_days_in_week, is_complete_week
         from {SCHEMA}.fct_fragility_weekly
         where week_end between ? and ?
         order by base_asset, week_end
@@ -391,6 +392,8 @@ def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> As
         oi_change_7d_pct=_float(current["oi_change_7d_pct"]),
         is_unwind_condition=_bool(current["is_unwind_condition"]),
         unwind_reason=current["unwind_reason"] or "",
+        complete_days_in_week=_int(current["complete_days_in_week"]),
+        is_complete_week=_bool(current["is_complete_week"]),
     )
 
 
@@ -691,7 +694,8 @@ def quality_notes(
     ctx: ReportContext, expected_assets: tuple[str, ...], history_start: date
 ) -> tuple[DataQualityNote, ...]:
     """What the reader must know about this week's inputs: simulated data, late or partial
-    funding, missing marts, extrapolated basis, partial indices, stale CFTC, missing ETF days."""
+    funding, missing marts, extrapolated basis, partial indices, incomplete (unscored) weeks,
+    stale CFTC, missing ETF days."""
     notes: list[DataQualityNote] = []
 
     def warn(text: str) -> None:
@@ -711,13 +715,19 @@ def quality_notes(
         if summary is None:
             warn(f"{asset}: no fragility index for {ctx.iso_week} in fct_fragility_weekly.")
             continue
+        if summary.is_complete_week is False:
+            warn(
+                f"{asset}: {ctx.iso_week} has complete funding on "
+                f"{summary.complete_days_in_week or 0} of 7 days, so it is not scored (no "
+                "index, regime 'incomplete week'); read the last complete week's report."
+            )
         if summary.previous_index is None:
             info(
                 f"{asset}: no index for {summary.previous_iso_week}; the week-on-week change "
                 "is not computed."
             )
         missing = [c.label.lower() for c in summary.components if c.score is None]
-        if missing:
+        if missing and summary.is_complete_week is not False:
             info(
                 f"{asset}: index from {len(summary.components) - len(missing)} of "
                 f"{len(summary.components)} components (no score for {', '.join(missing)}); "

@@ -239,27 +239,64 @@ def test_share_of_settlements_at_the_baseline(real: RealWarehouse, funding) -> N
 
 
 def test_realised_7d_and_30d_windows_match_a_rolling_sum(real: RealWarehouse, funding) -> None:
-    per_day = funding.groupby(["venue", "asset", "date"])["rate"].sum().rename("rate_sum")
+    """Rolling sums over the complete days only (3 settlements of 8 h): the partial
+    2024-07-01 (1 of 3) keeps its own row but neither adds to a window nor counts as covered."""
+    grouped = funding.groupby(["venue", "asset", "date"])["rate"]
+    per_day = pd.DataFrame({"rate_sum": grouped.sum(), "settlements": grouped.size()})
     rows = []
-    for (venue, asset), series in per_day.groupby(level=[0, 1]):
-        s = series.droplevel([0, 1])
-        s.index = pd.to_datetime(s.index)
-        frame = pd.DataFrame({"rate_sum": s})
+    for (venue, asset), frame in per_day.groupby(level=[0, 1]):
+        frame = frame.droplevel([0, 1])
+        frame.index = pd.to_datetime(frame.index)
+        complete = frame["rate_sum"].where(frame["settlements"] == rs.BARS_PER_DAY)
         for days, minimum in ((7, 5), (30, 20)):
-            total = s.rolling(f"{days}D").sum()
-            covered = s.rolling(f"{days}D").count()
+            total = complete.rolling(f"{days}D").sum()
+            covered = complete.rolling(f"{days}D").count()
             frame[f"exp_{days}d"] = (total * 365 / covered).where(covered >= minimum)
+            frame[f"exp_covered_{days}d"] = covered
         frame["venue"], frame["asset"] = venue, asset
         rows.append(frame.reset_index(names="date"))
     expected = pd.concat(rows)
     expected["date"] = expected["date"].dt.date
     mart = real.marts["daily"].rename(columns={"base_asset": "asset"})
-    merged = expected.merge(mart, on=["venue", "asset", "date"], validate="one_to_one")
+    merged = expected.merge(mart, on=["venue", "asset", "date"], validate="one_to_one",
+                            suffixes=("_exp", ""))
     assert len(merged) == len(mart) == 6 * 548
     for days in (7, 30):
         exp, got = merged[f"exp_{days}d"], merged[f"realised_apr_{days}d"]
         assert (exp.isna() == got.isna()).all()
         assert (exp - got).abs().max() < TOL
+        assert (merged[f"exp_covered_{days}d"] == merged[f"days_covered_{days}d"]).all()
+    last = merged[merged["date"] == LAST_FULL_DAY + timedelta(days=1)]
+    assert len(last) == 6 and (last["days_covered_7d"] == 6).all()
+
+
+def test_partial_first_and_last_days_and_weeks_are_flagged(real: RealWarehouse) -> None:
+    """The file ends with one settlement on 2024-07-01 (1 of the 3 a day holds at 8 h): that
+    day is the only partial one, and it does not count as covered. The one-day weeks at both
+    ends, 2022-W52 (Sunday 2023-01-01 only) and 2024-W27 (Monday 2024-07-01 only), keep their
+    rows but are not scored; every other week is complete."""
+    daily = real.marts["daily"]
+    assert (daily["settlements_expected"] == rs.BARS_PER_DAY).all()
+    partial = daily[~daily["is_complete_day"]]
+    assert set(partial["date"]) == {LAST_FULL_DAY + timedelta(days=1)}
+    assert len(partial) == 6 and (partial["settlements"] == 1).all()
+    assert (daily["is_complete_day"] == (daily["settlements"] >= 3)).all()
+
+    weeks = _weeks(real)
+    incomplete = weeks[~weeks["is_complete_week"]]
+    assert set(incomplete["iso_week"]) == {"2022-W52", "2024-W27"}
+    assert (incomplete["days_in_week"] == 1).all()
+    assert incomplete["fragility_index"].isna().all()
+    assert (incomplete["regime"] == "incomplete week").all()
+    assert (incomplete["components_used"] == 0).all()
+    for component in COMPONENTS:
+        assert incomplete[f"{component}_score"].isna().all()
+    # raw values are kept: BTC's 2024-W27 had 2 negative settlements of 3
+    w27 = incomplete.set_index(["iso_week", "base_asset"]).loc[("2024-W27", "BTC")]
+    assert abs(w27["negative_funding_value"] - 2 / 3) < TOL
+    complete = weeks[weeks["is_complete_week"]]
+    assert (complete["days_in_week"] == 7).all() and (complete["complete_days_in_week"] == 7).all()
+    assert (complete["regime"] != "incomplete week").all()
 
 
 # --------------------------------------------------------------------------- prices
@@ -434,21 +471,41 @@ def test_negative_funding_and_carry_compression_components(real: RealWarehouse,
     assert (joined["expected"] - joined["carry_compression_value"]).abs().max() < TOL
 
 
-def test_fragility_scores_index_and_regime_recomputed(real: RealWarehouse) -> None:
-    """Mid-rank against the asset's trailing 52 weeks (at least 4 values), weights of
-    dbt_project.yml re-normalised over the scored components, regime rules of methodology §10.4,
-    recomputed from the mart's own component values."""
+def _complete_weeks(funding: pd.DataFrame) -> set[tuple[str, date]]:
+    """(asset, Monday) of the weeks whose 7 days have all 3 settlements on every venue,
+    from the raw settlements."""
+    per_day = funding.groupby(["asset", "date", "venue"]).size().rename("n").reset_index()
+    days = per_day.groupby(["asset", "date"])["n"].apply(lambda n: bool((n == 3).all()))
+    days = days[days].reset_index()
+    days["week_start"] = [d - timedelta(days=d.weekday()) for d in days["date"]]
+    counts = days.groupby(["asset", "week_start"]).size()
+    return set(counts[counts == 7].index)
+
+
+def test_fragility_scores_index_and_regime_recomputed(real: RealWarehouse, funding) -> None:
+    """Mid-rank against the asset's complete weeks among the trailing 52 (at least 4
+    values), weights of dbt_project.yml re-normalised over the scored components, regime rules
+    of methodology §10.4, recomputed from the mart's own component values. Incomplete weeks
+    (complete funding on fewer than 7 days, from the raw file) are neither scored nor history."""
     config = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]
     weights = config["fragility_weights"]
     lookback, minimum = config["fragility_lookback_weeks"], config["fragility_min_history_weeks"]
     weeks = _weeks(real)
+    complete_weeks = _complete_weeks(funding)
+    weeks["complete"] = [(a, w) in complete_weeks
+                         for a, w in zip(weeks["base_asset"], weeks["week_start"], strict=True)]
+    assert (weeks["complete"] == weeks["is_complete_week"]).all()
     for asset, series in weeks.groupby("base_asset"):
         series = series.sort_values("week_start")
         for row in series.itertuples():
+            if not row.complete:
+                assert pd.isna(row.fragility_index) and row.regime == "incomplete week"
+                assert all(pd.isna(getattr(row, f"{c}_score")) for c in COMPONENTS)
+                continue
             total, used = 0.0, 0.0
             for component in COMPONENTS:
                 value = getattr(row, f"{component}_value")
-                window = series[(series["week_start"] <= row.week_start) & (
+                window = series[series["complete"] & (series["week_start"] <= row.week_start) & (
                     series["week_start"] >= row.week_start - timedelta(weeks=lookback - 1))]
                 history = window[f"{component}_value"].dropna()
                 score = None
@@ -541,10 +598,11 @@ def _funding_peak(real: RealWarehouse) -> date:
 
 
 def _episode_report(real: RealWarehouse, weeks: pd.DataFrame) -> str:
-    complete = weeks[(weeks["week_end"] <= LAST_FULL_DAY) & weeks["fragility_index"].notna()]
+    complete = weeks[weeks["is_complete_week"] & weeks["fragility_index"].notna()]
     lines = ["# Fragility index before the stress episodes (real data 2023-01 .. 2024-06)", "",
-             "Complete ISO weeks with an index only (the 1-day 2024-W27 is left out). "
-             "`pctl` = share of the asset's complete weeks with a lower index.", ""]
+             "Complete ISO weeks with an index only (the one-day 2022-W52 and 2024-W27 are "
+             "incomplete and unscored). `pctl` = share of the asset's complete weeks with a "
+             "lower index.", ""]
     medians = complete.groupby("base_asset")["fragility_index"].median()
     lines.append("Median index over the history: "
                  + ", ".join(f"{a} {medians[a]:.1f}" for a in ("ETH", "BTC")))

@@ -35,6 +35,7 @@ TABLES: dict[str, dict[str, str]] = {
         **COMPONENT_COLUMNS,
         "is_unwind_condition": "boolean", "unwind_reason": "varchar",
         "funding_apr_7d": "double", "carry_apr": "double", "oi_change_7d_pct": "double",
+        "complete_days_in_week": "integer", "is_complete_week": "boolean",
     },
     "fct_funding_daily": {
         "date": "date", "venue": "varchar", "base_asset": "varchar", "realised_apr": "double",
@@ -119,7 +120,8 @@ def _fragility_row(iso_week: str, start: date, asset: str, index: float, scores:
         "base_asset": asset, "fragility_index": index, "regime": regime,
         "components_used": sum(1 for v in scores.values() if v is not None),
         "is_unwind_condition": False, "unwind_reason": "", "funding_apr_7d": 0.12,
-        "carry_apr": 0.09, "oi_change_7d_pct": 0.05,
+        "carry_apr": 0.09, "oi_change_7d_pct": 0.05, "complete_days_in_week": 7,
+        "is_complete_week": True,
     }
     for name, score in scores.items():
         row[f"{name}_score"] = score
@@ -357,6 +359,34 @@ def test_histories_synthetic_flag_and_notes(context, warehouse):
     assert "simulator" in texts
     assert "CFTC positions as of 2025-03-18" in texts
     assert "no score for crowding" in texts
+
+
+def test_incomplete_week_renders_unscored_with_a_warning(warehouse):
+    """The warehouse ends on Monday 2025-04-07: W15 is a one-day week, kept unscored (null
+    index, regime 'incomplete week'). Its context builds, says why, and W14 is unaffected."""
+    with duckdb.connect(str(warehouse)) as conn:
+        _insert(conn, "fct_fragility_weekly", [
+            {**_fragility_row("2025-W15", W14_END + timedelta(days=1), asset, None,
+                              dict.fromkeys(ETH_SCORES), "incomplete week"),
+             "complete_days_in_week": 0, "is_complete_week": False}
+            for asset in ("ETH", "BTC")
+        ])
+    conn = open_warehouse_readonly(warehouse)
+    try:
+        w15 = build_report_context(conn, "2025-W15")
+        w14 = build_report_context(conn, "2025-W14")
+    finally:
+        conn.close()
+    eth = w15.asset("ETH")
+    assert eth is not None and eth.fragility_index is None and eth.index_change is None
+    assert eth.regime == "incomplete week" and eth.is_complete_week is False
+    assert eth.previous_index == pytest.approx(63.8)
+    texts = " | ".join(n.text for n in w15.notes)
+    assert "ETH: 2025-W15 has complete funding on 0 of 7 days, so it is not scored" in texts
+    assert "no score for" not in texts  # not the partial-index note: nothing is scored
+    assert [p.fragility_index for p in w15.fragility_history[0].points] == [57.9, 63.8, None]
+    assert w14.asset("ETH").is_complete_week is True
+    assert not any("not scored" in n.text for n in w14.notes)
 
 
 def test_not_synthetic_when_no_simulated_rows_in_window(tmp_path):

@@ -1,6 +1,11 @@
 {#- The week's raw value of each fragility component per ISO week and base asset, oriented so
     that higher = more fragile. "At week end" = the last day of the ISO week (Mon..Sun) that has
-    a value. Also carries the week-end carry state used by the regime rules. -#}
+    a value. Also carries the week-end carry state used by the regime rules, and the week's
+    completeness, measured on funding (the one input every venue publishes at a known cadence):
+    an asset's day is complete when every venue that reports the asset's funding that week has
+    a complete funding day (fct_funding_daily.is_complete_day) on it, and the week is complete
+    when all 7 of its days are. Incomplete weeks (the first and last weeks of a history, an
+    outage) are not scored downstream. -#}
 with
 
 funding_daily as (
@@ -37,25 +42,48 @@ funding_asset_daily as (
 
     select
         date,
+        {{ iso_week_start('date') }} as week_start,
         base_asset,
         any_value(oi_weighted_apr_30d) - any_value(oi_weighted_apr_7d) as carry_compression,
         sum(settlements) as settlements,
-        sum(negative_settlements) as negative_settlements
+        sum(negative_settlements) as negative_settlements,
+        count(*) filter (where is_complete_day) as complete_venues
     from funding_daily
     group by date, base_asset
+
+),
+
+funding_week_venues as (
+
+    select
+        {{ iso_week_start('date') }} as week_start,
+        base_asset,
+        count(distinct venue) as venues
+    from funding_daily
+    group by all
 
 ),
 
 funding_weekly as (
 
     select
-        {{ iso_week_start('date') }} as week_start,
-        base_asset,
-        arg_max(carry_compression, date) filter (where carry_compression is not null)
+        funding_asset_daily.week_start,
+        funding_asset_daily.base_asset,
+        arg_max(funding_asset_daily.carry_compression, funding_asset_daily.date)
+            filter (where funding_asset_daily.carry_compression is not null)
             as carry_compression_value,
-        {{ safe_divide('sum(negative_settlements)', 'sum(settlements)') }} as negative_funding_value
+        {{ safe_divide(
+            'sum(funding_asset_daily.negative_settlements)',
+            'sum(funding_asset_daily.settlements)'
+        ) }} as negative_funding_value,
+        count(*) as days_in_week,
+        count(*) filter (where funding_asset_daily.complete_venues = funding_week_venues.venues)
+            as complete_days_in_week
     from funding_asset_daily
-    group by all
+    inner join funding_week_venues
+        on funding_asset_daily.week_start = funding_week_venues.week_start
+        and funding_asset_daily.base_asset = funding_week_venues.base_asset
+    group by funding_asset_daily.week_start, funding_asset_daily.base_asset
 
 ),
 
@@ -144,7 +172,10 @@ final as (
         coalesce(carry_weekly.unwind_reason, '') as unwind_reason,
         carry_weekly.funding_apr_7d,
         carry_weekly.carry_apr,
-        market_weekly.oi_change_7d_pct
+        market_weekly.oi_change_7d_pct,
+        cast(coalesce(funding_weekly.days_in_week, 0) as integer) as days_in_week,
+        cast(coalesce(funding_weekly.complete_days_in_week, 0) as integer) as complete_days_in_week,
+        coalesce(funding_weekly.complete_days_in_week, 0) = 7 as is_complete_week
     from spine
     left join funding_weekly
         on spine.week_start = funding_weekly.week_start

@@ -1,7 +1,11 @@
 {#- Funding per UTC day, venue and base asset: the day's rate sum (symbols of one venue+asset
-    averaged), settlement shares, and realised carry over 1, 7 and 30 days:
-    sum(daily rate sums in the window) * 365 / days covered (= / 7 or / 30 with full coverage),
-    null when fewer than min_days_covered_* days have data. -#}
+    averaged), settlement shares, completeness, and realised carry over 1, 7 and 30 days.
+    A symbol's day is complete when it has at least the settlements a full day holds at its
+    interval, floor(24 / interval_hours) (the day's longest interval when it changes within the
+    day); a venue's day when every symbol's day is. Realised 7/30-day carry sums complete days
+    only: sum(daily rate sums of the complete days in the window) * 365 / complete days (= / 7
+    or / 30 with full coverage), null when fewer than min_days_covered_* days are complete. A
+    partial day keeps its own realised_apr, flagged by is_complete_day = false. -#}
 with
 
 settlements as (
@@ -19,6 +23,7 @@ by_symbol as (
         symbol,
         sum(rate) as rate_sum,
         count(*) as settlements,
+        {{ settlements_per_full_day('max(interval_hours)') }} as settlements_expected,
         count(*) filter (where is_at_baseline) as at_baseline_settlements,
         count(*) filter (where is_negative) as negative_settlements,
         count(*) filter (where is_at_cap) as at_cap_settlements
@@ -36,6 +41,8 @@ by_venue as (
         count(*) as symbols,
         avg(rate_sum) as rate_sum,
         sum(settlements) as settlements,
+        sum(settlements_expected) as settlements_expected,
+        bool_and(settlements >= settlements_expected) as is_complete_day,
         sum(at_baseline_settlements) as at_baseline_settlements,
         sum(negative_settlements) as negative_settlements,
         sum(at_cap_settlements) as at_cap_settlements
@@ -48,10 +55,10 @@ rolling as (
 
     select
         *,
-        sum(rate_sum) over trailing_7d as rate_sum_7d,
-        count(*) over trailing_7d as days_covered_7d,
-        sum(rate_sum) over trailing_30d as rate_sum_30d,
-        count(*) over trailing_30d as days_covered_30d
+        sum(rate_sum) filter (where is_complete_day) over trailing_7d as rate_sum_7d,
+        count(*) filter (where is_complete_day) over trailing_7d as days_covered_7d,
+        sum(rate_sum) filter (where is_complete_day) over trailing_30d as rate_sum_30d,
+        count(*) filter (where is_complete_day) over trailing_30d as days_covered_30d
     from by_venue
     window
         trailing_7d as (
@@ -90,7 +97,9 @@ final as (
         cast(days_covered_30d as integer) as days_covered_30d,
         {{ round_metric(safe_divide('at_baseline_settlements', 'settlements')) }} as share_at_baseline,
         {{ round_metric(safe_divide('negative_settlements', 'settlements')) }} as share_negative,
-        {{ round_metric(safe_divide('at_cap_settlements', 'settlements')) }} as share_at_cap
+        {{ round_metric(safe_divide('at_cap_settlements', 'settlements')) }} as share_at_cap,
+        cast(settlements_expected as integer) as settlements_expected,
+        is_complete_day
     from rolling
 
 )

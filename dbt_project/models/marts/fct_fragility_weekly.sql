@@ -1,8 +1,10 @@
 {#- Fragility index per ISO week and base asset: 100 * the weighted mean of the component
     scores, weights re-normalised over the components that have a score that week, rounded to
-    one decimal; and the regime label. Regime: 'unwinding' when the week-end unwind condition
-    holds and OI fell at least 10 % over 7 days; else 'unwind risk' when the unwind condition
-    holds or the index >= 70; else 'crowded carry' when the index >= 50; else 'calm'. -#}
+    one decimal; and the regime label. An incomplete week (fewer than 7 complete funding days)
+    keeps its row and raw values but gets no scores, no index and the regime 'incomplete week'.
+    Otherwise: 'unwinding' when the week-end unwind condition holds and OI fell at least 10 %
+    over 7 days; else 'unwind risk' when the unwind condition holds or the index >= 70; else
+    'crowded carry' when the index >= 50; else 'calm'. -#}
 {%- set components = var('fragility_weights').keys() | list %}
 with
 
@@ -52,7 +54,10 @@ indexed as (
         {%- for component in components %}
         weighted.{{ component }}_score,
         {%- endfor %}
-        round(100.0 * weighted.weighted_score / nullif(weighted.weight_used, 0), 1) as fragility_index
+        case
+            when components.is_complete_week
+                then round(100.0 * weighted.weighted_score / nullif(weighted.weight_used, 0), 1)
+        end as fragility_index
     from components
     left join weighted
         on components.iso_week = weighted.iso_week
@@ -69,6 +74,8 @@ final as (
         base_asset,
         fragility_index,
         case
+            when not is_complete_week
+                then 'incomplete week'
             when is_unwind_condition
                 and oi_change_7d_pct <= {{ var('regime_unwinding_oi_change_7d') }}
                 then 'unwinding'
@@ -89,7 +96,10 @@ final as (
         unwind_reason,
         funding_apr_7d,
         carry_apr,
-        oi_change_7d_pct
+        oi_change_7d_pct,
+        days_in_week,
+        complete_days_in_week,
+        is_complete_week
     from indexed
 
 )

@@ -1,6 +1,8 @@
 {#- Funding per UTC day, venue and base asset: settlements, the day's rate sum, realised carry
-    over 1/7/30 days, settlement shares, the venue's perpetual OI, and the cross-venue
-    OI-weighted APR of the asset (repeated on each venue row of that date and asset). -#}
+    over 1/7/30 days (the 7/30-day windows sum complete days only), settlement shares, the
+    venue's perpetual OI, the cross-venue OI-weighted APR of the asset (repeated on each venue
+    row of that date and asset), and the day's completeness (settlements against those a full
+    day holds at the interval). -#}
 with
 
 funding as (
@@ -42,7 +44,9 @@ final as (
         funding_by_asset.oi_weighted_apr,
         funding_by_asset.oi_weighted_apr_7d,
         funding_by_asset.oi_weighted_apr_30d,
-        funding_by_asset.weighting
+        funding_by_asset.weighting,
+        funding.settlements_expected,
+        funding.is_complete_day
     from funding
     left join open_interest
         on funding.date = open_interest.date
