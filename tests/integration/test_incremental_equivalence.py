@@ -1,24 +1,25 @@
 """Incremental builds give the same warehouse as a full refresh (issue 5, item 7).
 
-One data directory is built the way the schedule builds it: a first (full) build, then
+A data directory is built the way the schedule builds it: a first (full) build, then
 incremental builds after each landing, including a re-landed day inside the lookback window
-with a changed rate. A second directory reads the same raw files (symlinked) and is built once
-with ``--full-refresh``. Every table of the two warehouses must hold the same rows.
+with a changed rate. That warehouse is copied aside and the same raw files are built again
+with ``--full-refresh``. Every table of the two warehouses must hold the same rows. (One data
+directory, so dbt's partial-parse cache, keyed on the profile, serves every build.)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib.landing import ensure_schema_files, land_partition
+from orchestration.lib.landing import land_partition
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES
 from orchestration.lib.simulated import SimulationConfig, simulate_day
 
@@ -60,17 +61,16 @@ def _reland_with_changed_rate(day: date) -> None:
     land_partition(FUNDING_RATES, day, changed)
 
 
-def _dbt(data_dir: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> dict:
+def _dbt(args: list[str]) -> dict:
     from dagster_dbt import DbtCliResource
 
     from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
 
-    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(data_dir))
     invocation = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)).cli(
         args, raise_on_error=False
     )
     invocation.wait()
-    assert invocation.is_successful(), f"dbt {' '.join(args)} failed in {data_dir}"
+    assert invocation.is_successful(), f"dbt {' '.join(args)} failed"
     return invocation.get_artifact("run_results.json")
 
 
@@ -83,30 +83,36 @@ def _compiled(run_results: dict, model: str) -> str:
 @pytest.fixture(scope="module")
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """(incremental warehouse, full-refresh warehouse, run results of the last increment)."""
+    from orchestration import cli
+
     monkeypatch = pytest.MonkeyPatch()
-    incremental = tmp_path_factory.mktemp("incremental") / "data"
-    full = tmp_path_factory.mktemp("full_refresh") / "data"
-    saved = os.environ.get("PERP_FRAGILITY_DATA_DIR")
+    data_dir = tmp_path_factory.mktemp("incremental") / "data"
+    saved = {k: os.environ.get(k) for k in ("PERP_FRAGILITY_DATA_DIR", "DAGSTER_HOME")}
     try:
-        monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(incremental))
-        ensure_schema_files()
+        monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(data_dir))
+        monkeypatch.setenv("DAGSTER_HOME", str(data_dir / "dagster_home"))
+        cli.prepare()
         _land(FIRST, INITIAL_LAST)
-        _dbt(incremental, BUILD, monkeypatch)
+        _dbt(BUILD)
         results = {}
         for first, last in INCREMENTS:
-            monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(incremental))
             _land(first, last)
             if last == INCREMENTS[-1][1]:
                 _reland_with_changed_rate(RELANDED_DAY)
-            results = _dbt(incremental, BUILD, monkeypatch)
-        full.mkdir(parents=True)
-        (full / "raw").symlink_to(incremental / "raw", target_is_directory=True)
-        _dbt(full, [*BUILD, "--full-refresh"], monkeypatch)
-        yield {"incremental": incremental, "full": full, "last_results": results}
+            results = _dbt(BUILD)
+        incremental = data_dir.parent / "incremental.duckdb"
+        shutil.move(data_dir / "warehouse.duckdb", incremental)
+        _dbt([*BUILD, "--full-refresh"])
+        yield {
+            "incremental": incremental,
+            "full": data_dir / "warehouse.duckdb",
+            "last_results": results,
+        }
     finally:
         monkeypatch.undo()
-        if saved is not None:
-            os.environ["PERP_FRAGILITY_DATA_DIR"] = saved
+        for key, value in saved.items():
+            if value is not None:
+                os.environ[key] = value
 
 
 def test_last_build_was_incremental_and_pruned_raw_partitions(warehouses):
@@ -156,8 +162,8 @@ def _mismatched_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def test_incremental_and_full_refresh_warehouses_hold_the_same_rows(warehouses):
     con = duckdb.connect()
-    con.execute(f"attach '{warehouses['incremental'] / 'warehouse.duckdb'}' as inc (read_only)")
-    con.execute(f"attach '{warehouses['full'] / 'warehouse.duckdb'}' as fullref (read_only)")
+    con.execute(f"attach '{warehouses['incremental']}' as inc (read_only)")
+    con.execute(f"attach '{warehouses['full']}' as fullref (read_only)")
     tables = [
         name
         for (name,) in con.execute(
@@ -179,7 +185,7 @@ def test_incremental_and_full_refresh_warehouses_hold_the_same_rows(warehouses):
 
 
 def test_the_relanded_rate_reached_the_marts(warehouses):
-    con = duckdb.connect(str(warehouses["incremental"] / "warehouse.duckdb"), read_only=True)
+    con = duckdb.connect(str(warehouses["incremental"]), read_only=True)
     relanded = simulate_day(RELANDED_DAY, SEED, SimulationConfig())[FUNDING_RATES.name]
     first = relanded.slice(0, 1).to_pylist()[0]
     stored = con.execute(
