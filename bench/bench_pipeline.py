@@ -87,11 +87,9 @@ def _patch_simulated_source(extra_symbols: int) -> None:
 
 def _dbt_build_all() -> None:
     """``dbt build`` of the whole project with the arguments the Dagster asset uses."""
-    from dagster_dbt import DbtCliResource
+    from orchestration.dbt_project import dbt_cli
 
-    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
-
-    dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+    dbt = dbt_cli()
     invocation = dbt.cli(["build", "--exclude", "resource_type:unit_test"], raise_on_error=False)
     invocation.wait()
     if not invocation.is_successful():
@@ -102,10 +100,9 @@ def child_floor(_: argparse.Namespace) -> dict[str, Any]:
     """Start-up cost of the entry points with no data: what every run pays at least."""
     import dagster as dg
     from dagster import DagsterInstance
-    from dagster_dbt import DbtCliResource
 
     from orchestration import cli
-    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+    from orchestration.dbt_project import dbt_cli
 
     parts: dict[str, float] = {}
     mark = time.perf_counter()
@@ -123,7 +120,7 @@ def child_floor(_: argparse.Namespace) -> dict[str, Any]:
     parts["dagster_run_s"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+    dbt = dbt_cli()
     invocation = dbt.cli(["build", "--select", "tag:bench_selects_nothing"], raise_on_error=False)
     invocation.wait()
     parts["dbt_noop_s"] = time.perf_counter() - mark

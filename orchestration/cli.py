@@ -37,13 +37,16 @@ def prepare() -> None:
     from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
     from orchestration.lib.landing import ensure_schema_files
+    from orchestration.lib.settings import export_data_dir
 
+    export_data_dir()  # the data directory may have changed since dbt_project was imported
     ensure_dagster_home()
     ensure_schema_files()
     _init_instance_storage()
+    if manifest_is_stale() or parse_cache_is_stale():
+        _parse_into_data_dir()
     if manifest_is_stale():
-        dbt_project.preparer.prepare(dbt_project)
-        _parse_stamp().write_text(_parse_key())
+        _publish_manifest(dbt_project.manifest_path)
 
 
 def _init_instance_storage() -> None:
@@ -55,36 +58,68 @@ def _init_instance_storage() -> None:
         instance.get_runs(limit=1)
 
 
-def _parse_stamp() -> Path:
-    from orchestration.dbt_project import dbt_project
-
-    return dbt_project.project_dir / dbt_project.target_path / "perp_fragility_parsed_for.txt"
-
-
-def _parse_key() -> str:
+def _parse_cache() -> Path:
     from orchestration.lib import settings
 
-    return str(settings.data_dir())
+    return settings.dbt_target_dir() / "partial_parse.msgpack"
 
 
-def manifest_is_stale() -> bool:
-    """True when ``target/manifest.json`` is missing, older than a dbt source file, or was
-    parsed for another data directory. ``dbt parse`` costs seconds, so the CLI re-parses only
-    then. The data directory counts because the profile holds the warehouse path and dbt's
-    partial-parse cache (copied into every dagster-dbt invocation) is keyed on the profile:
-    parsed for another directory, every ``dbt build`` would parse the project from scratch."""
+def _older_than_dbt_sources(artifact: Path) -> bool:
+    """True when ``artifact`` is missing or a dbt source file was edited after it was written."""
     from orchestration.dbt_project import dbt_project
 
-    manifest = dbt_project.manifest_path
-    stamp = _parse_stamp()
-    if not manifest.exists() or not stamp.exists() or stamp.read_text() != _parse_key():
+    if not artifact.exists():
         return True
-    built = manifest.stat().st_mtime
+    built = artifact.stat().st_mtime
     project = dbt_project.project_dir
     sources = [project / "dbt_project.yml", project / "profiles.yml"]
     for folder in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
         sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
     return any(p.stat().st_mtime > built for p in sources if p.exists())
+
+
+def manifest_is_stale() -> bool:
+    """The project's ``target/manifest.json``, which the Dagster definitions load, is missing
+    or older than a dbt source file."""
+    from orchestration.dbt_project import dbt_project
+
+    return _older_than_dbt_sources(dbt_project.manifest_path)
+
+
+def parse_cache_is_stale() -> bool:
+    """This data directory's dbt partial-parse cache is missing or older than a source file.
+
+    dbt keys that cache on the profile, which holds the warehouse path, so each data directory
+    keeps its own (``<data>/dbt_target``, where ``DBT_TARGET_PATH`` points dagster-dbt): every
+    ``dbt build`` of a scheduled run then skips parsing, even when other data directories
+    (tests, benchmarks) were prepared in between. A full parse costs 8-20 s here. The marker
+    is the manifest beside the cache: dbt rewrites it on every parse, the cache only when a
+    file's content changed."""
+    return not _parse_cache().exists() or _older_than_dbt_sources(
+        _parse_cache().parent / "manifest.json"
+    )
+
+
+def _parse_into_data_dir() -> None:
+    """``dbt parse`` into the data directory's target (partial when its cache exists)."""
+    from orchestration.dbt_project import dbt_cli
+
+    invocation = dbt_cli().cli(["parse"], target_path=_parse_cache().parent, raise_on_error=False)
+    invocation.wait()
+    if not invocation.is_successful():
+        raise SystemExit(f"dbt parse failed: see {_parse_cache().parent}/dbt.log")
+
+
+def _publish_manifest(destination: Path) -> None:
+    """Copy the fresh manifest where the Dagster definitions read it (atomically: another
+    process may be loading it)."""
+    import os
+    import shutil
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = destination.with_name(f".{destination.name}.{os.getpid()}")
+    shutil.copyfile(_parse_cache().parent / "manifest.json", staging)
+    os.replace(staging, destination)
 
 
 def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for a fast --help
@@ -220,18 +255,15 @@ def build_warehouse(select: Sequence[str] = (), full_refresh: bool = False) -> N
 
     ``full_refresh``: imported history lies before the incremental models' window, so an
     import rebuilds the models it feeds from every partition."""
-    from dagster_dbt import DbtCliResource
-
-    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+    from orchestration.dbt_project import dbt_cli
 
     args = ["build", *(("--select", *select) if select else ())]
     if full_refresh:
         args.append("--full-refresh")
-    resource = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
-    invocation = resource.cli(args, raise_on_error=False)
+    invocation = dbt_cli().cli(args, raise_on_error=False)
     invocation.wait()
     if not invocation.is_successful():
-        raise SystemExit(f"dbt {' '.join(args)} failed: see {dbt_project.project_dir}/logs")
+        raise SystemExit(f"dbt {' '.join(args)} failed: see {invocation.target_path}/dbt.log")
 
 
 IMPORT_KINDS_EXTRA = ("etf-flows",)

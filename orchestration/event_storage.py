@@ -14,6 +14,9 @@ instance showed most of their time in the event log, not in the work:
   runs the files in WAL mode with ``synchronous=NORMAL``: commits append to the log without
   an fsync; a power cut can lose the last events but never corrupts the file. Production
   instances use PostgreSQL, where none of this applies.
+- Every asset check event asks SQLite whether the check table exists (``has_table``, 522
+  schema look-ups in one dbt build). Once it exists it stays: :attr:`supports_asset_checks`
+  remembers a yes.
 
 Everything else is the stock ``SqliteEventLogStorage``.
 """
@@ -58,6 +61,12 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     ) -> BatchingSqliteEventLogStorage:
         # the parent builds its own class here, not ``cls``
         return cls(inst_data=inst_data, **config_value)
+
+    @property
+    def supports_asset_checks(self) -> bool:
+        if not self.__dict__.get("_has_check_table"):
+            self.__dict__["_has_check_table"] = super().supports_asset_checks
+        return self.__dict__["_has_check_table"]
 
     def _shard_engine(self, shard: str) -> Engine:
         """The shard's engine, reused while it is among the most recently used ones."""

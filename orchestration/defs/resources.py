@@ -10,9 +10,8 @@
 import os
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+from orchestration.dbt_project import dbt_cli
 from orchestration.defs.raw_landing import DOMAIN_SOURCES
 from orchestration.resources.distribution import distribution_from_env
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
@@ -50,5 +49,5 @@ def sources_from_env() -> dict[str, MarketSourceResource]:
 def resources() -> dg.Definitions:
     bound: dict[str, object] = dict(sources_from_env())
     bound["distribution"] = distribution_from_env()
-    bound["dbt"] = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+    bound["dbt"] = dbt_cli()
     return dg.Definitions(resources=bound)

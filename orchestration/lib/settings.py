@@ -38,8 +38,17 @@ def reports_dir() -> Path:
     return data_dir() / "reports"
 
 
+def dbt_target_dir() -> Path:
+    """dbt's artifacts and partial-parse cache for this data directory (see cli.prepare)."""
+    return data_dir() / "dbt_target"
+
+
 def export_data_dir() -> Path:
-    """Set ``PERP_FRAGILITY_DATA_DIR`` to its absolute form for child processes (dbt)."""
+    """Set ``PERP_FRAGILITY_DATA_DIR`` to its absolute form for child processes (dbt), and
+    ``DBT_TARGET_PATH`` to this data directory's dbt target: dagster-dbt seeds each invocation
+    with the partial-parse cache found there, and that cache is only valid for the profile,
+    i.e. the warehouse path, it was parsed with."""
     path = data_dir()
     os.environ[DATA_DIR_ENV] = str(path)
+    os.environ["DBT_TARGET_PATH"] = str(dbt_target_dir())
     return path

@@ -7,13 +7,13 @@ against the end-to-end warehouse, together with a full ``dbt build`` of the data
 import pytest
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
+from orchestration.dbt_project import dbt_cli
 from orchestration.lib.warehouse_lock import warehouse_lock
 
 
 @pytest.fixture(scope="module")
 def dbt(pipeline_run) -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE))
+    return dbt_cli()
 
 
 def _run(dbt: DbtCliResource, args: list[str]):

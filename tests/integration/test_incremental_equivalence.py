@@ -62,11 +62,9 @@ def _reland_with_changed_rate(day: date) -> None:
 
 
 def _dbt(args: list[str]) -> dict:
-    from dagster_dbt import DbtCliResource
+    from orchestration.dbt_project import dbt_cli
 
-    from orchestration.dbt_project import DBT_EXECUTABLE, dbt_project
-
-    invocation = DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)).cli(
+    invocation = dbt_cli().cli(
         args, raise_on_error=False
     )
     invocation.wait()
