@@ -7,8 +7,9 @@
 {% macro incremental_window_start(event_ts) -%}
     {#- First UTC day an incremental build re-reads: the latest day this model already holds
         minus var('incremental_lookback_days'), so late or re-landed recent partitions are
-        picked up again. none on a full build or while this model is still empty. -#}
-    {%- if not (execute and is_incremental()) -%}
+        picked up again. none on a full build, while this model is still empty, and in dbt unit
+        tests (no `this` relation: they test the full-build SQL). -#}
+    {%- if not execute or this is none or not is_incremental() -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set query -%}
