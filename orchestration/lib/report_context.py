@@ -14,11 +14,12 @@ and a reader blocks it) and renders afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import fields, replace
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar, get_type_hints
 
 import duckdb
 
@@ -62,6 +63,17 @@ HOURS_PER_WEEK = 168
 _ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
 
 Row = dict[str, Any]
+T = TypeVar("T")
+
+
+class _PerAsset(Protocol):
+    """A report row or history of one asset (what :func:`_by_asset` orders)."""
+
+    @property
+    def base_asset(self) -> str: ...
+
+
+A = TypeVar("A", bound=_PerAsset)
 
 
 class ReportDataMissingError(LookupError):
@@ -92,9 +104,17 @@ def open_warehouse_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 
 def _rows(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    """Every row of a query, keyed by column name. The readers name their columns after the
+    fields of the report's rows, so :func:`_record` can build those by name."""
     cur = conn.execute(sql, list(params))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, values, strict=True)) for values in cur.fetchall()]
+
+
+def _value(conn: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """The first column of the first row (None without rows)."""
+    rows = _rows(conn, sql, params)
+    return next(iter(rows[0].values())) if rows else None
 
 
 def _ts(day: date) -> str:
@@ -115,6 +135,63 @@ def _bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
 
+def _text(value: Any) -> str:
+    return value or ""
+
+
+def _count(value: Any) -> int:
+    return int(value or 0)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+#: How a mart value becomes a report field, by the field's declared type. DuckDB hands numbers
+#: back as DECIMAL, HUGEINT or DOUBLE depending on the aggregate; None stays None (printed as
+#: an em dash, never as zero) except in plain ``str`` and ``int`` fields.
+_CONVERTERS: dict[Any, Callable[[Any], Any]] = {
+    float | None: _float,
+    int | None: _int,
+    bool | None: _bool,
+    int: _count,
+    str: _text,
+    str | None: _as_is,
+    date: _as_is,
+    date | None: _as_is,
+}
+
+
+@cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, declared type) of a report dataclass's fields, in declaration order."""
+    hints = get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
+
+
+def _record(cls: type[T], row: Mapping[str, Any], **given: Any) -> T:
+    """``cls`` built from a mart row whose columns carry its field names, each value converted
+    by the field's type (:data:`_CONVERTERS`); ``given`` fields are taken as they are.
+
+    A field type without a converter raises ``KeyError``: a new type needs a decision, not a
+    silent pass-through.
+    """
+    return cls(
+        **{
+            name: given[name] if name in given else _CONVERTERS[kind](row[name])
+            for name, kind in _field_types(cls)
+        }
+    )
+
+
+def _by_asset(records: Iterable[A], *then: str) -> tuple[A, ...]:
+    """Report order: :data:`ASSET_ORDER` first, other assets alphabetically, then by the
+    ``then`` fields; records that tie keep their query order (the sort is stable)."""
+    return tuple(
+        sorted(records, key=lambda r: (_asset_key(r.base_asset), *(getattr(r, f) for f in then)))
+    )
+
+
 def _asset_key(asset: str) -> tuple[int, str]:
     return (ASSET_ORDER.index(asset) if asset in ASSET_ORDER else len(ASSET_ORDER), asset)
 
@@ -125,13 +202,14 @@ def _iso_week(day: date) -> str:
 
 
 def _warehouse_name(conn: duckdb.DuckDBPyConnection) -> str:
-    row = conn.execute(
-        "select path from duckdb_databases() where database_name = current_database()"
-    ).fetchone()
-    return str(row[0]) if row and row[0] else ":memory:"
+    path = _value(
+        conn, "select path from duckdb_databases() where database_name = current_database()"
+    )
+    return str(path) if path else ":memory:"
 
 
 # -- readers, one per mart ---------------------------------------------------------------------
+# Each reader names its columns after the fields of the report row it fills.
 
 
 def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
@@ -160,8 +238,8 @@ def _funding_latest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> 
         conn,
         f"""
         select
-            venue, base_asset, date, realised_apr, realised_apr_7d, realised_apr_30d,
-            days_covered_7d, oi_usd
+            venue, base_asset, date as latest_date, realised_apr as realised_apr_1d,
+            realised_apr_7d, realised_apr_30d, days_covered_7d, oi_usd
         from {SCHEMA}.fct_funding_daily
         where date between ? and ?
         qualify row_number() over (partition by venue, base_asset order by date desc) = 1
@@ -222,7 +300,7 @@ def _funding_history(conn: duckdb.DuckDBPyConnection, start: date, end: date) ->
         conn,
         f"""
         select
-            date, base_asset,
+            date as day, base_asset,
             max(oi_weighted_apr) as apr_1d,
             max(oi_weighted_apr_7d) as apr_7d
         from {SCHEMA}.fct_funding_daily
@@ -234,8 +312,10 @@ def _funding_history(conn: duckdb.DuckDBPyConnection, start: date, end: date) ->
     )
 
 
-def _perp_premium(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(
+def _perp_premium(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date
+) -> tuple[PerpPremiumRow, ...]:
+    rows = _rows(
         conn,
         f"""
         select
@@ -251,10 +331,11 @@ def _perp_premium(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> li
     """,
         [start, end],
     )
+    return _by_asset((_record(PerpPremiumRow, r) for r in rows), "venue", "symbol")
 
 
-def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(
+def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> tuple[DatedContractRow, ...]:
+    rows = _rows(
         conn,
         f"""
         with latest as (
@@ -264,8 +345,8 @@ def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]
             group by base_asset
         )
         select
-            b.base_asset, b.venue, b.symbol, b.kind, b.date, b.expiry_date, b.days_to_expiry,
-            b.premium_or_basis, b.annualized_basis
+            b.base_asset, b.venue, b.symbol, b.kind, b.date as observed_on, b.expiry_date,
+            b.days_to_expiry, b.premium_or_basis as basis, b.annualized_basis
         from {SCHEMA}.fct_basis as b
         inner join latest
             on b.base_asset = latest.base_asset and b.date = latest.last_date
@@ -274,26 +355,45 @@ def _dated(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]
     """,
         [start, end],
     )
+    return _by_asset(_record(DatedContractRow, r) for r in rows)
 
 
 def _latest_per_asset(
-    conn: duckdb.DuckDBPyConnection, table: str, columns: str, start: date, end: date
-) -> list[Row]:
-    """The last row in the week of a (date, base_asset)-keyed mart, per asset."""
-    return _rows(
+    conn: duckdb.DuckDBPyConnection,
+    cls: type[A],
+    table: str,
+    start: date,
+    end: date,
+    **columns: str,
+) -> tuple[A, ...]:
+    """The last row in the week of a (date, base_asset)-keyed mart, per asset, as ``cls``.
+
+    The columns read are the fields of ``cls`` (``observed_on`` is the mart's ``date``;
+    ``columns`` names the mart column of a field named differently), so the report row and its
+    query cannot drift apart.
+    """
+    selected = ", ".join(
+        f"{columns[name]} as {name}" if name in columns else name
+        for name, _ in _field_types(cls)
+        if name not in ("base_asset", "observed_on")
+    )
+    rows = _rows(
         conn,
         f"""
-        select date, base_asset, {columns}
+        select date as observed_on, base_asset, {selected}
         from {SCHEMA}.{table}
         where date between ? and ?
         qualify row_number() over (partition by base_asset order by date desc) = 1
     """,
         [start, end],
     )
+    return _by_asset(_record(cls, r) for r in rows)
 
 
-def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(
+def _open_interest(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date
+) -> tuple[OpenInterestRow, ...]:
+    rows = _rows(
         conn,
         f"""
         with
@@ -313,7 +413,11 @@ def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> l
         )
 
         select
-            current_oi.*,
+            current_oi.date as observed_on,
+            current_oi.venue,
+            current_oi.base_asset,
+            current_oi.kind,
+            current_oi.oi_usd,
             week_ago.oi_usd as oi_usd_week_ago
         from current_oi
         left join {SCHEMA}.fct_open_interest_daily as week_ago
@@ -329,10 +433,11 @@ def _open_interest(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> l
     """,
         [start, end],
     )
+    return _by_asset(_record(OpenInterestRow, r) for r in rows)
 
 
-def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
-    return _rows(
+def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> tuple[EtfWeek, ...]:
+    rows = _rows(
         conn,
         f"""
         select
@@ -349,10 +454,13 @@ def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
     """,
         [start, end],
     )
+    records = (_record(EtfWeek, r, iso_week=_iso_week(r["week_start"])) for r in rows)
+    return _by_asset(records, "week_start")
 
 
 def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
-    row = conn.execute(
+    simulated = _value(
+        conn,
         f"""
         select exists (
             select 1 from {SCHEMA}.fct_funding_rates
@@ -361,75 +469,52 @@ def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bo
         )
     """,
         [_ts(start), _ts(end + timedelta(days=1))],
-    ).fetchone()
-    return bool(row and row[0])
+    )
+    return bool(simulated)
 
 
 # -- assembling --------------------------------------------------------------------------------
 
 
 def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> AssetSummary:
-    values = {c.name: _float(current.get(f"{c.name}_value")) for c in FRAGILITY_COMPONENTS}
-    scores = {c.name: _float(current.get(f"{c.name}_score")) for c in FRAGILITY_COMPONENTS}
-    components = build_components(values, scores)
+    components = build_components(
+        {c.name: _float(current.get(f"{c.name}_value")) for c in FRAGILITY_COMPONENTS},
+        {c.name: _float(current.get(f"{c.name}_score")) for c in FRAGILITY_COMPONENTS},
+    )
     index = _float(current["fragility_index"])
     prev_index = _float(previous["fragility_index"]) if previous else None
-    return AssetSummary(
-        base_asset=current["base_asset"],
-        fragility_index=index,
+    return _record(
+        AssetSummary,
+        current,
         previous_index=prev_index,
         previous_iso_week=previous_week,
         index_change=(
             round(index - prev_index, 1) if index is not None and prev_index is not None else None
         ),
-        regime=current["regime"],
         previous_regime=previous["regime"] if previous else None,
-        components_used=_int(current["components_used"]),
         components=components,
         top_contributors=rank_contributors(components),
-        funding_apr_7d=_float(current["funding_apr_7d"]),
-        carry_apr=_float(current["carry_apr"]),
-        oi_change_7d_pct=_float(current["oi_change_7d_pct"]),
-        is_unwind_condition=_bool(current["is_unwind_condition"]),
-        unwind_reason=current["unwind_reason"] or "",
-        complete_days_in_week=_int(current["complete_days_in_week"]),
-        is_complete_week=_bool(current["is_complete_week"]),
     )
 
 
 def _funding_rows(latest: list[Row], week: list[Row]) -> tuple[FundingRow, ...]:
-    by_key = {(r["venue"], r["base_asset"]): r for r in week}
-    keys = sorted(
-        {(r["venue"], r["base_asset"]) for r in latest} | set(by_key),
-        key=lambda k: (_asset_key(k[1]), k[0]),
+    """One row per venue and asset in either query: the daily mart's latest day and the week's
+    settlements, the fields of a side without a row left None."""
+    empty = dict.fromkeys(name for name, _ in _field_types(FundingRow))
+    merged: dict[tuple[str, str], Row] = {}
+    for r in (*latest, *week):
+        merged.setdefault((r["venue"], r["base_asset"]), dict(empty)).update(r)
+    return _by_asset((_record(FundingRow, r) for r in merged.values()), "venue")
+
+
+def _histories(
+    rows: list[Row], point: type[T], history: Callable[[str, tuple[T, ...]], A]
+) -> tuple[A, ...]:
+    """Per asset in report order, its points in query order."""
+    assets = sorted({r["base_asset"] for r in rows}, key=_asset_key)
+    return tuple(
+        history(a, tuple(_record(point, r) for r in rows if r["base_asset"] == a)) for a in assets
     )
-    daily = {(r["venue"], r["base_asset"]): r for r in latest}
-    out = []
-    for venue, asset in keys:
-        d = daily.get((venue, asset), {})
-        w = by_key.get((venue, asset), {})
-        out.append(
-            FundingRow(
-                base_asset=asset,
-                venue=venue,
-                latest_date=d.get("date"),
-                realised_apr_1d=_float(d.get("realised_apr")),
-                realised_apr_7d=_float(d.get("realised_apr_7d")),
-                realised_apr_30d=_float(d.get("realised_apr_30d")),
-                excess_apr_7d=_float(w.get("excess_apr_7d")),
-                share_at_baseline=_float(w.get("share_at_baseline")),
-                share_negative=_float(w.get("share_negative")),
-                share_at_cap=_float(w.get("share_at_cap")),
-                settlements=_int(w.get("settlements")),
-                days_covered_7d=_int(d.get("days_covered_7d")),
-                oi_usd=_float(d.get("oi_usd")),
-            )
-        )
-    return tuple(out)
-
-
-def _sorted_assets(rows: list[Row]) -> list[Row]:
-    return sorted(rows, key=lambda r: _asset_key(r["base_asset"]))
 
 
 def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> ReportContext:
@@ -454,233 +539,40 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         )
 
     assets = sorted(set(current) | {r["base_asset"] for r in funding_latest}, key=_asset_key)
-    summaries = tuple(
-        _asset_summary(current[a], previous.get(a), previous_week) for a in assets if a in current
-    )
-    funding = _funding_rows(funding_latest, _funding_week(conn, week_start, week_end))
-
-    carry = tuple(
-        CarryRow(
-            base_asset=r["base_asset"],
-            observed_on=r["date"],
-            funding_apr_7d=_float(r["funding_apr_7d"]),
-            staking_apr=_float(r["staking_apr"]),
-            hurdle_apr=_float(r["hurdle_apr"]),
-            basis_cm30_apr=_float(r["basis_cm30_apr"]),
-            carry_apr=_float(r["carry_apr"]),
-            premium_7d=_float(r["premium_7d"]),
-            is_carry_below_hurdle=_bool(r["is_carry_below_hurdle"]),
-            is_funding_negative=_bool(r["is_funding_negative"]),
-            is_perp_discount=_bool(r["is_perp_discount"]),
-            is_unwind_condition=_bool(r["is_unwind_condition"]),
-            unwind_reason=r["unwind_reason"] or "",
-        )
-        for r in _sorted_assets(
-            _latest_per_asset(
-                conn,
-                "fct_carry_daily",
-                "funding_apr_7d, staking_apr, hurdle_apr, basis_cm30_apr, carry_apr, premium_7d, "
-                "is_carry_below_hurdle, is_funding_negative, is_perp_discount, "
-                "is_unwind_condition, unwind_reason",
-                week_start,
-                week_end,
-            )
-        )
-    )
-
-    basis_term = tuple(
-        BasisTermRow(
-            base_asset=r["base_asset"],
-            observed_on=r["date"],
-            cm30_apr=_float(r["basis_cm30_apr"]),
-            cm90_apr=_float(r["basis_cm90_apr"]),
-            is_cm30_extrapolated=_bool(r["is_cm30_extrapolated"]),
-            is_cm90_extrapolated=_bool(r["is_cm90_extrapolated"]),
-            contracts_used=_int(r["contracts_used"]),
-        )
-        for r in _sorted_assets(
-            _latest_per_asset(
-                conn,
-                "fct_basis_term_daily",
-                "basis_cm30_apr, basis_cm90_apr, is_cm30_extrapolated, is_cm90_extrapolated, "
-                "contracts_used",
-                week_start,
-                week_end,
-            )
-        )
-    )
-
-    arbitrage = tuple(
-        ArbitrageBand(
-            base_asset=r["base_asset"],
-            observed_on=r["date"],
-            cftc_report_date=r["cftc_report_date"],
-            reference_price_usd=_float(r["reference_price_usd"]),
-            oi_perp_usd=_float(r["oi_perp_usd"]),
-            oi_dated_usd=_float(r["oi_dated_usd"]),
-            oi_cme_usd=_float(r["oi_cme_usd"]),
-            total_oi_usd=_float(r["total_oi_usd"]),
-            cme_lev_net_short_usd=_float(r["cme_lev_net_short_usd"]),
-            cme_lev_gross_short_usd=_float(r["cme_lev_gross_short_usd"]),
-            synthetic_dollar_hedge_usd=_float(r["synthetic_dollar_hedge_usd"]),
-            arb_share_low=_float(r["arb_share_low"]),
-            arb_share_high=_float(r["arb_share_high"]),
-            arb_share_mid=_float(r["arb_share_mid"]),
-            components=r["components"] or "",
-        )
-        for r in _sorted_assets(
-            _latest_per_asset(
-                conn,
-                "fct_arbitrage_share",
-                "cftc_report_date, reference_price_usd, oi_perp_usd, oi_dated_usd, oi_cme_usd, "
-                "total_oi_usd, cme_lev_net_short_usd, cme_lev_gross_short_usd, "
-                "synthetic_dollar_hedge_usd, arb_share_low, arb_share_high, arb_share_mid, "
-                "components",
-                week_start,
-                week_end,
-            )
-        )
-    )
-
-    market = tuple(
-        MarketRow(
-            base_asset=r["base_asset"],
-            observed_on=r["date"],
-            reference_price_usd=_float(r["reference_price_usd"]),
-            price_change_7d_pct=_float(r["price_change_7d_pct"]),
-            price_change_30d_pct=_float(r["price_change_30d_pct"]),
-            oi_usd_total=_float(r["oi_usd_total"]),
-            oi_change_7d_pct=_float(r["oi_change_7d_pct"]),
-            oi_change_30d_pct=_float(r["oi_change_30d_pct"]),
-            leverage_buildup_7d=_float(r["leverage_buildup_7d"]),
-            long_short_ratio=_float(r["long_short_ratio"]),
-            perp_spot_volume_ratio=_float(r["perp_spot_volume_ratio"]),
-        )
-        for r in _sorted_assets(
-            _latest_per_asset(
-                conn,
-                "fct_market_daily",
-                "reference_price_usd, price_change_7d_pct, price_change_30d_pct, oi_usd_total, "
-                "oi_change_7d_pct, oi_change_30d_pct, leverage_buildup_7d, long_short_ratio, "
-                "perp_spot_volume_ratio",
-                week_start,
-                week_end,
-            )
-        )
-    )
-
-    perp_premium = tuple(
-        PerpPremiumRow(
-            base_asset=r["base_asset"],
-            venue=r["venue"],
-            symbol=r["symbol"],
-            mean_premium=_float(r["mean_premium"]),
-            min_premium=_float(r["min_premium"]),
-            discount_hours=_int(r["discount_hours"]),
-            hours_observed=_int(r["hours_observed"]),
-        )
-        for r in sorted(
-            _perp_premium(conn, week_start, week_end),
-            key=lambda r: (_asset_key(r["base_asset"]), r["venue"], r["symbol"]),
-        )
-    )
-
-    dated = tuple(
-        DatedContractRow(
-            base_asset=r["base_asset"],
-            venue=r["venue"],
-            symbol=r["symbol"],
-            kind=r["kind"],
-            observed_on=r["date"],
-            expiry_date=r["expiry_date"],
-            days_to_expiry=_int(r["days_to_expiry"]),
-            basis=_float(r["premium_or_basis"]),
-            annualized_basis=_float(r["annualized_basis"]),
-        )
-        for r in sorted(
-            _dated(conn, week_start, week_end), key=lambda r: _asset_key(r["base_asset"])
-        )
-    )
-
-    open_interest = tuple(
-        OpenInterestRow(
-            base_asset=r["base_asset"],
-            venue=r["venue"],
-            kind=r["kind"],
-            observed_on=r["date"],
-            oi_usd=_float(r["oi_usd"]),
-            oi_usd_week_ago=_float(r["oi_usd_week_ago"]),
-        )
-        for r in sorted(
-            _open_interest(conn, week_start, week_end), key=lambda r: _asset_key(r["base_asset"])
-        )
-    )
-
-    etf_start = week_start - timedelta(weeks=ETF_HISTORY_WEEKS - 1)
-    etf = tuple(
-        EtfWeek(
-            base_asset=r["base_asset"],
-            iso_week=_iso_week(r["week_start"]),
-            week_start=r["week_start"],
-            net_flow_usd_m=_float(r["net_flow_usd_m"]),
-            days_reported=int(r["days_reported"] or 0),
-            ticker_days_missing=_int(r["ticker_days_missing"]),
-            cumulative_flow_usd_m=_float(r["cumulative_flow_usd_m"]),
-        )
-        for r in sorted(
-            _etf(conn, etf_start, week_end),
-            key=lambda r: (_asset_key(r["base_asset"]), r["week_start"]),
-        )
-    )
-
-    history_rows = _funding_history(conn, history_start, week_end)
-    funding_history = tuple(
-        FundingHistory(
-            base_asset=a,
-            points=tuple(
-                FundingPoint(day=r["date"], apr_1d=_float(r["apr_1d"]), apr_7d=_float(r["apr_7d"]))
-                for r in history_rows
-                if r["base_asset"] == a
-            ),
-        )
-        for a in sorted({r["base_asset"] for r in history_rows}, key=_asset_key)
-    )
-    fragility_history = tuple(
-        IndexHistory(
-            base_asset=a,
-            points=tuple(
-                IndexPoint(
-                    iso_week=r["iso_week"],
-                    week_end=r["week_end"],
-                    fragility_index=_float(r["fragility_index"]),
-                    regime=r["regime"],
-                )
-                for r in fragility
-                if r["base_asset"] == a
-            ),
-        )
-        for a in sorted({r["base_asset"] for r in fragility}, key=_asset_key)
-    )
-
-    is_synthetic = _is_synthetic(conn, history_start, week_end)
     context = ReportContext(
         iso_week=iso_week,
         week_start=week_start,
         week_end=week_end,
         generated_from=_warehouse_name(conn),
-        is_synthetic=is_synthetic,
-        assets=summaries,
-        funding=funding,
-        perp_premium=perp_premium,
-        dated_basis=dated,
-        basis_term=basis_term,
-        carry=carry,
-        open_interest=open_interest,
-        arbitrage=arbitrage,
-        market=market,
-        etf_flows=etf,
-        funding_history=funding_history,
-        fragility_history=fragility_history,
+        is_synthetic=_is_synthetic(conn, history_start, week_end),
+        assets=tuple(
+            _asset_summary(current[a], previous.get(a), previous_week)
+            for a in assets
+            if a in current
+        ),
+        funding=_funding_rows(funding_latest, _funding_week(conn, week_start, week_end)),
+        perp_premium=_perp_premium(conn, week_start, week_end),
+        dated_basis=_dated(conn, week_start, week_end),
+        basis_term=_latest_per_asset(
+            conn,
+            BasisTermRow,
+            "fct_basis_term_daily",
+            week_start,
+            week_end,
+            cm30_apr="basis_cm30_apr",
+            cm90_apr="basis_cm90_apr",
+        ),
+        carry=_latest_per_asset(conn, CarryRow, "fct_carry_daily", week_start, week_end),
+        open_interest=_open_interest(conn, week_start, week_end),
+        arbitrage=_latest_per_asset(
+            conn, ArbitrageBand, "fct_arbitrage_share", week_start, week_end
+        ),
+        market=_latest_per_asset(conn, MarketRow, "fct_market_daily", week_start, week_end),
+        etf_flows=_etf(conn, week_start - timedelta(weeks=ETF_HISTORY_WEEKS - 1), week_end),
+        funding_history=_histories(
+            _funding_history(conn, history_start, week_end), FundingPoint, FundingHistory
+        ),
+        fragility_history=_histories(fragility, IndexPoint, IndexHistory),
         notes=(),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)

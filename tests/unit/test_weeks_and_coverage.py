@@ -61,3 +61,35 @@ def test_funding_gaps_names_missing_and_partial_venue_days():
         "2026-11-17 binance ETH/USDT:USDT: 0/3 settlements",
         "2026-11-17 okx ETH/USDT:USDT: 0/3 settlements",
     ]
+
+
+def test_funding_gaps_tell_a_missing_settlement_from_a_missing_venue():
+    """Day 1: okx settles twice of three times. Day 2: okx lands nothing at all. A settlement
+    at 23:00 UTC counts for its own day, and complete venue-days are never reported."""
+    day = date(2026, 11, 16)
+    rules = [r for r in venue_rules() if r.base_asset == "ETH" and r.venue in ("binance", "okx")]
+    landed = [
+        _settlements("binance", "ETH/USDT:USDT", day, [0, 8, 16]),
+        _settlements("okx", "ETH/USDT:USDT", day, [0, 23]),
+        _settlements("binance", "ETH/USDT:USDT", day + timedelta(days=1), [0, 8, 16]),
+    ]
+    table = pa.table({k: [v for part in landed for v in part[k]] for k in landed[0]})
+    gaps = funding_gaps(table, [day, day + timedelta(days=1)], rules)
+    assert [(g.day, g.venue, g.symbol, g.expected, g.found) for g in gaps] == [
+        (day, "okx", "ETH/USDT:USDT", 3, 2),
+        (day + timedelta(days=1), "okx", "ETH/USDT:USDT", 3, 0),
+    ]
+
+
+def test_funding_gaps_of_an_empty_landing_list_every_venue_day():
+    day = date(2026, 11, 16)
+    rules = [r for r in venue_rules() if r.base_asset == "BTC"]
+    empty = pa.table(
+        {
+            "venue": pa.array([], pa.string()),
+            "symbol": pa.array([], pa.string()),
+            "funding_ts": pa.array([], pa.timestamp("us", tz="UTC")),
+        }
+    )
+    gaps = funding_gaps(empty, [day], rules)
+    assert [(g.venue, g.found) for g in gaps] == [(r.venue, 0) for r in rules]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import ccxt
 
@@ -22,6 +22,7 @@ from orchestration.lib.live.capabilities import CURRENT_ONLY
 from orchestration.lib.live.series import (
     DAY_MS,
     HOUR_MS,
+    SeriesResult,
     VenueContext,
     fetch_series,
     ms_to_datetime,
@@ -45,7 +46,6 @@ class DatasetBatch:
         mode: ``history`` or ``current`` (today's value only).
         expected_by_day: rows due per day when the schedule cannot say (dated futures,
             current snapshots); None for schedule-driven datasets.
-        placeholders_day: day that receives placeholder rows for parser-discarded records.
     """
 
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -66,7 +66,7 @@ def _base_row(ctx: VenueContext, symbol: str, base: str) -> dict[str, Any]:
             "base_asset": base}
 
 
-def _placeholders(ctx: VenueContext, symbol: str, base: str, n: int, extra: dict[str, Any]
+def _placeholders(ctx: VenueContext, symbol: str, base: str, n: int, extra: Mapping[str, Any]
                   ) -> list[dict[str, Any]]:
     """Rows standing for records ccxt's parser dropped: the landing quarantines them."""
     return [{**_base_row(ctx, symbol, base), **extra} for _ in range(n)]
@@ -119,65 +119,183 @@ def _in_window(ts: int | None, start_ms: int, end_ms: int) -> bool:
     return ts is not None and start_ms <= ts < end_ms
 
 
+# ------------------------------------------------------------------ per-symbol loop
+
+Row = dict[str, Any]
+Candles = dict[int, list[Any]]
+"""Open time (ms) -> [open time, open, high, low, close, volume]."""
+Fetched = TypeVar("Fetched")
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """One dataset of one venue being fetched over ``[start_ms, end_ms)``: the dataset's fetch
+    and row mapper call the venue through ``ctx`` and add counters and problems to ``batch``."""
+
+    ctx: VenueContext
+    batch: DatasetBatch
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Symbol:
+    """A configured symbol, resolved to its ccxt market.
+
+    Attributes:
+        base: the base asset it is configured for (``BTC``).
+        symbol: ccxt unified symbol.
+        market: its ccxt market (contract size, inverse, the venue's interval metadata).
+        columns: what each of its rows carries besides source, venue, symbol and base
+            (``market_type``, ``kind``), placeholder rows included.
+    """
+
+    base: str
+    symbol: str
+    market: dict[str, Any]
+    columns: Mapping[str, Any]
+
+    def row(self, ctx: VenueContext, **values: Any) -> Row:
+        """A raw-contract row of this symbol: identity columns first, then ``values``."""
+        return {**_base_row(ctx, self.symbol, self.base), **self.columns, **values}
+
+
+Target = tuple[str, str, Mapping[str, Any]]
+"""(base asset, ccxt symbol, columns of its rows): what :func:`_each_symbol` resolves."""
+
+
+def _perp_targets(ctx: VenueContext, **columns: Any) -> list[Target]:
+    return [(base, symbol, columns) for base, symbol in _perps(ctx)]
+
+
+def _each_symbol(ctx: VenueContext, start_ms: int, end_ms: int, targets: Iterable[Target],
+                 fetch: Callable[[_Window, _Symbol], tuple[Fetched, int]],
+                 to_rows: Callable[[_Window, _Symbol, Fetched], list[Row]]) -> DatasetBatch:
+    """The loop the per-symbol history datasets share (funding, premium index, daily candles,
+    open interest, long/short), so that each fetcher only says what to ask for and how to map
+    the answer.
+
+    Per target: resolve the market (one not listed fails that symbol, not the dataset);
+    ``fetch`` it, getting the data and the number of records ccxt's parser dropped (a ccxt
+    error fails that symbol only, the others go on); put a placeholder row for every dropped
+    record, so the landing quarantines and counts it; then map the data ``to_rows``.
+    """
+    window = _Window(ctx, DatasetBatch(), start_ms, end_ms)
+    batch = window.batch
+    for base, symbol, columns in targets:
+        market = _resolve(ctx, batch, symbol)
+        if market is None:
+            continue
+        target = _Symbol(base, symbol, market, columns)
+        try:
+            fetched, lost = fetch(window, target)
+        except ccxt.BaseError as error:
+            batch.failed_symbols[symbol] = _err(error)
+            continue
+        batch.counts["parser_discarded"] += lost
+        batch.rows.extend(_placeholders(ctx, symbol, base, lost, columns))
+        batch.rows.extend(to_rows(window, target, fetched))
+    return batch
+
+
+def _paged(ctx: VenueContext, describe: str, method: Callable[..., list[Any]], symbol: str,
+           args: tuple[Any, ...], dataset: str, start_ms: int, end_ms: int, limit: int,
+           *, min_span_ms: int = HOUR_MS) -> SeriesResult:
+    """A ccxt history method over ``[start, end)``, paged by :func:`fetch_series`.
+
+    The history methods used here share the shape
+    ``method(symbol, *args, since=, limit=, params=)`` (``args``: a timeframe, or nothing);
+    ``dataset`` picks the venue's window parameters (``until`` or its own names).
+    """
+    return fetch_series(
+        ctx, describe,
+        lambda s, u, n: method(symbol, *args, since=s, limit=n,
+                               params=ctx.window_params(dataset, s, u)),
+        start_ms, end_ms, limit, min_span_ms=min_span_ms,
+    )
+
+
+def _history(describe: str, dataset: str, default_limit: int, method: Callable[..., list[Any]],
+             *args: Any, offset_ms: int = 0, min_span_ms: int = HOUR_MS,
+             ) -> Callable[[_Window, _Symbol], tuple[list[Row], int]]:
+    """The ``fetch`` of :func:`_each_symbol` for one history method: its entries over the
+    window (moved by ``offset_ms``), the pagination's problems recorded on the batch."""
+
+    def fetch(window: _Window, target: _Symbol) -> tuple[list[Row], int]:
+        ctx = window.ctx
+        series = _paged(ctx, f"{describe} {target.symbol}", method, target.symbol, args, dataset,
+                        window.start_ms + offset_ms, window.end_ms + offset_ms,
+                        ctx.config.page_limit(dataset, default_limit), min_span_ms=min_span_ms)
+        window.batch.problems.extend(series.problems)
+        return series.entries, series.discarded_by_parser
+
+    return fetch
+
+
+def _current(ctx: VenueContext, batch: DatasetBatch, symbols: list[str], has: str,
+             describe_all: str, fetch_all: Callable[[list[str]], dict[str, Row]],
+             describe_one: str, fetch_one: Callable[[str], Row]) -> dict[str, Row] | None:
+    """Today's values of ``symbols``: one request for all where the venue has ``has`` (a ccxt
+    ``has`` key), else one request per symbol. On a ccxt error every symbol fails (None)."""
+    try:
+        if ctx.exchange.has.get(has) in (True, "emulated"):
+            return dict(ctx.call(describe_all, lambda: fetch_all(symbols)))
+        return {s: ctx.call_symbol(f"{describe_one} {s}", lambda s=s: fetch_one(s))
+                for s in symbols}
+    except ccxt.BaseError as error:
+        for symbol in symbols:
+            batch.failed_symbols.setdefault(symbol, _err(error))
+        return None
+
+
 # --------------------------------------------------------------------------- funding
 
 
 def fetch_funding(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Settlements from ``fetchFundingRateHistory``, one row each, in ``[start, end)``."""
-    batch = DatasetBatch()
-    cfg = ctx.config
-    limit = cfg.page_limit("funding_rates", 200)
-    for base, symbol in _perps(ctx):
-        market = _resolve(ctx, batch, symbol)
-        if market is None:
-            continue
-        try:
-            series = fetch_series(
-                ctx, f"funding {symbol}",
-                lambda s, u, n, symbol=symbol: ctx.exchange.fetch_funding_rate_history(
-                    symbol, since=s, limit=n, params=ctx.window_params("funding_rates", s, u)
-                ),
-                start_ms, end_ms, limit,
-            )
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        batch.problems.extend(series.problems)
-        batch.counts["parser_discarded"] += series.discarded_by_parser
-        batch.rows.extend(_placeholders(ctx, symbol, base, series.discarded_by_parser, {}))
-        entries = []
-        for e in series.entries:
-            ts = e.get("timestamp")
-            entries.append({**e, "timestamp": None if ts is None else round_ms(ts, MINUTE_MS)})
-        entries = normalise_entries(entries, lambda e: e.get("timestamp"), batch.counts)
-        if cfg.funding_sample_hours:
-            grid = cfg.funding_sample_hours * HOUR_MS
-            on_grid = [e for e in entries if e["timestamp"] is None or e["timestamp"] % grid == 0]
-            batch.counts["resampled"] += len(entries) - len(on_grid)
-            entries = on_grid
-        inside = [e for e in entries if e["timestamp"] is None or _in_window(
-            e["timestamp"], start_ms, end_ms)]
-        batch.counts["out_of_window"] += len(entries) - len(inside)
-        meta = None
-        if cfg.market_interval_key:
-            minutes = (market.get("info") or {}).get(cfg.market_interval_key)
-            meta = float(minutes) / 60 if minutes not in (None, "") else None
-        stamps = [e["timestamp"] for e in inside if e["timestamp"] is not None]
-        confirmed = dict(zip(stamps, _confirmed_intervals(stamps, meta), strict=True))
-        for e in inside:
-            ts = e["timestamp"]
-            interval = (
-                _interval_hours(e.get("interval"))
-                or cfg.funding_interval_hours
-                or (confirmed.get(ts) if ts is not None else None)
-            )
-            batch.rows.append({
-                **_base_row(ctx, symbol, base),
-                "funding_ts": None if ts is None else ms_to_datetime(ts),
-                "rate": e.get("fundingRate"),
-                "interval_hours": interval,
-            })
-    return batch
+    history = _history("funding", "funding_rates", 200, ctx.exchange.fetch_funding_rate_history)
+    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), history, _funding_rows)
+
+
+def _funding_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+    """Stamps rounded to the minute (they jitter), off-grid points dropped where the venue
+    samples finer than it settles, the interval taken from the entry, the config or the
+    market's interval where the neighbouring settlements confirm it."""
+    cfg, counts = window.ctx.config, window.batch.counts
+    entries = []
+    for e in series:
+        ts = e.get("timestamp")
+        entries.append({**e, "timestamp": None if ts is None else round_ms(ts, MINUTE_MS)})
+    entries = normalise_entries(entries, lambda e: e.get("timestamp"), counts)
+    if cfg.funding_sample_hours:
+        grid = cfg.funding_sample_hours * HOUR_MS
+        on_grid = [e for e in entries if e["timestamp"] is None or e["timestamp"] % grid == 0]
+        counts["resampled"] += len(entries) - len(on_grid)
+        entries = on_grid
+    inside = [e for e in entries if e["timestamp"] is None or _in_window(
+        e["timestamp"], window.start_ms, window.end_ms)]
+    counts["out_of_window"] += len(entries) - len(inside)
+    meta = None
+    if cfg.market_interval_key:
+        minutes = (target.market.get("info") or {}).get(cfg.market_interval_key)
+        meta = float(minutes) / 60 if minutes not in (None, "") else None
+    stamps = [e["timestamp"] for e in inside if e["timestamp"] is not None]
+    confirmed = dict(zip(stamps, _confirmed_intervals(stamps, meta), strict=True))
+    rows = []
+    for e in inside:
+        ts = e["timestamp"]
+        interval = (
+            _interval_hours(e.get("interval"))
+            or cfg.funding_interval_hours
+            or (confirmed.get(ts) if ts is not None else None)
+        )
+        rows.append(target.row(
+            window.ctx,
+            funding_ts=None if ts is None else ms_to_datetime(ts),
+            rate=e.get("fundingRate"),
+            interval_hours=interval,
+        ))
+    return rows
 
 
 # ---------------------------------------------------------------------- premium index
@@ -186,14 +304,9 @@ def fetch_funding(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch
 def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
              method: Callable[..., list[list[Any]]], symbol: str, timeframe: str,
              start_ms: int, end_ms: int, limit: int, dataset: str,
-             ) -> tuple[dict[int, list[Any]], int]:
+             ) -> tuple[Candles, int]:
     """Candles keyed by open time in ``[start, end)``; returns (candles, parser_discarded)."""
-    series = fetch_series(
-        ctx, describe,
-        lambda s, u, n: method(symbol, timeframe, since=s, limit=n,
-                               params=ctx.window_params(dataset, s, u)),
-        start_ms, end_ms, limit,
-    )
+    series = _paged(ctx, describe, method, symbol, (timeframe,), dataset, start_ms, end_ms, limit)
     batch.problems.extend(series.problems)
     entries = [
         {"timestamp": c[0], "open": c[1], "high": c[2], "low": c[3], "close": c[4],
@@ -201,7 +314,7 @@ def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
         for c in series.entries
     ]
     entries = normalise_entries(entries, lambda e: e["timestamp"], batch.counts)
-    out: dict[int, list[Any]] = {}
+    out: Candles = {}
     for e in entries:
         ts = e["timestamp"]
         if not _in_window(ts, start_ms, end_ms):
@@ -213,53 +326,56 @@ def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
     return out, series.discarded_by_parser
 
 
+def _daily_candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
+                   method: Callable[..., list[list[Any]]], symbol: str, start_ms: int,
+                   end_ms: int) -> tuple[Candles, int]:
+    """Daily candles, paged and windowed like the ``ohlcv_daily`` dataset."""
+    return _candles(ctx, batch, describe, method, symbol, "1d", start_ms, end_ms,
+                    ctx.config.page_limit("ohlcv_daily", 200), "ohlcv_daily")
+
+
 def fetch_premium_index(ctx: VenueContext, start_ms: int, end_ms: int, capability: str
                         ) -> DatasetBatch:
     """Hourly mark and index closes (history), or the current mark/index (current only)."""
     if capability == CURRENT_ONLY:
         return _premium_snapshot(ctx, start_ms, end_ms)
-    batch = DatasetBatch()
+    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), _mark_and_index,
+                        _premium_rows)
+
+
+def _mark_and_index(window: _Window, target: _Symbol) -> tuple[tuple[Candles, Candles], int]:
+    ctx, batch, symbol = window.ctx, window.batch, target.symbol
+    start_ms, end_ms = window.start_ms, window.end_ms
     limit = ctx.config.page_limit("premium_index", 500)
-    for base, symbol in _perps(ctx):
-        if _resolve(ctx, batch, symbol) is None:
-            continue
-        try:
-            mark, lost_m = _candles(ctx, batch, f"mark 1h {symbol}", ctx.exchange.fetch_mark_ohlcv,
-                                    symbol, "1h", start_ms, end_ms, limit, "premium_index")
-            index, lost_i = _candles(ctx, batch, f"index 1h {symbol}",
-                                     ctx.exchange.fetch_index_ohlcv, symbol, "1h", start_ms,
-                                     end_ms, limit, "premium_index")
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        lost = lost_m + lost_i
-        batch.counts["parser_discarded"] += lost
-        batch.rows.extend(_placeholders(ctx, symbol, base, lost, {}))
-        for ts in sorted(set(mark) | set(index)):
-            batch.rows.append({
-                **_base_row(ctx, symbol, base),
-                "ts": ms_to_datetime(ts),
-                "mark_price": mark[ts][4] if ts in mark else None,
-                "index_price": index[ts][4] if ts in index else None,
-            })
-    return batch
+    mark, lost_m = _candles(ctx, batch, f"mark 1h {symbol}", ctx.exchange.fetch_mark_ohlcv,
+                            symbol, "1h", start_ms, end_ms, limit, "premium_index")
+    index, lost_i = _candles(ctx, batch, f"index 1h {symbol}", ctx.exchange.fetch_index_ohlcv,
+                             symbol, "1h", start_ms, end_ms, limit, "premium_index")
+    return (mark, index), lost_m + lost_i
+
+
+def _premium_rows(window: _Window, target: _Symbol, closes: tuple[Candles, Candles]
+                  ) -> list[Row]:
+    """One row per hour with a mark or an index candle (the other side None when missing)."""
+    mark, index = closes
+    return [
+        target.row(
+            window.ctx,
+            ts=ms_to_datetime(ts),
+            mark_price=mark[ts][4] if ts in mark else None,
+            index_price=index[ts][4] if ts in index else None,
+        )
+        for ts in sorted(set(mark) | set(index))
+    ]
 
 
 def _premium_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     batch = DatasetBatch(mode="current", expected_by_day={})
     ex = ctx.exchange
     symbols = [s for _, s in _perps(ctx) if _resolve(ctx, batch, s) is not None]
-    snapshots: dict[str, dict[str, Any]] = {}
-    try:
-        if ex.has.get("fetchFundingRates") in (True, "emulated"):
-            snapshots = dict(ctx.call("funding rates", lambda: ex.fetch_funding_rates(symbols)))
-        else:
-            for symbol in symbols:
-                snapshots[symbol] = ctx.call_symbol(f"ticker {symbol}",
-                                                    lambda s=symbol: ex.fetch_ticker(s))
-    except ccxt.BaseError as error:
-        for symbol in symbols:
-            batch.failed_symbols.setdefault(symbol, _err(error))
+    snapshots = _current(ctx, batch, symbols, "fetchFundingRates", "funding rates",
+                         ex.fetch_funding_rates, "ticker", ex.fetch_ticker)
+    if snapshots is None:
         return batch
     clock = ctx.response_time_ms()
     for base, symbol in _perps(ctx):
@@ -288,28 +404,23 @@ def _premium_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetB
 
 def fetch_ohlcv_daily(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Daily candles of every configured perpetual and spot pair."""
-    batch = DatasetBatch()
-    limit = ctx.config.page_limit("ohlcv_daily", 200)
-    targets = [(b, s, "perp") for b, s in ctx.config.perps.items()]
-    targets += [(b, s, "spot") for b, s in ctx.config.spots.items() if s]
-    for base, symbol, market_type in targets:
-        if _resolve(ctx, batch, symbol) is None:
-            continue
-        try:
-            candles, lost = _candles(ctx, batch, f"1d {symbol}", ctx.exchange.fetch_ohlcv,
-                                     symbol, "1d", start_ms, end_ms, limit, "ohlcv_daily")
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        batch.counts["parser_discarded"] += lost
-        batch.rows.extend(_placeholders(ctx, symbol, base, lost, {"market_type": market_type}))
-        for ts, c in sorted(candles.items()):
-            batch.rows.append({
-                **_base_row(ctx, symbol, base), "market_type": market_type,
-                "ts": ms_to_datetime(ts), "open": c[1], "high": c[2], "low": c[3],
-                "close": c[4], "volume_base": c[5],
-            })
-    return batch
+    targets = _perp_targets(ctx, market_type="perp")
+    targets += [(b, s, {"market_type": "spot"}) for b, s in ctx.config.spots.items() if s]
+    return _each_symbol(ctx, start_ms, end_ms, targets, _ohlcv_candles, _ohlcv_rows)
+
+
+def _ohlcv_candles(window: _Window, target: _Symbol) -> tuple[Candles, int]:
+    return _daily_candles(window.ctx, window.batch, f"1d {target.symbol}",
+                          window.ctx.exchange.fetch_ohlcv, target.symbol, window.start_ms,
+                          window.end_ms)
+
+
+def _ohlcv_rows(window: _Window, target: _Symbol, candles: Candles) -> list[Row]:
+    return [
+        target.row(window.ctx, ts=ms_to_datetime(ts), open=c[1], high=c[2], low=c[3],
+                   close=c[4], volume_base=c[5])
+        for ts, c in sorted(candles.items())
+    ]
 
 
 # ------------------------------------------------------------------- open interest
@@ -346,66 +457,48 @@ def fetch_open_interest(ctx: VenueContext, start_ms: int, end_ms: int, capabilit
     (``(D 00:00, D+1 00:00]``), or the current value where the venue has no history."""
     if capability == CURRENT_ONLY:
         return _oi_snapshot(ctx, start_ms, end_ms)
-    batch = DatasetBatch()
-    cfg = ctx.config
-    limit = cfg.page_limit("open_interest", 200)
-    for base, symbol in _perps(ctx):
-        market = _resolve(ctx, batch, symbol)
-        if market is None:
+    history = _history("open interest", "open_interest", 200,
+                       ctx.exchange.fetch_open_interest_history, ctx.config.oi_timeframe,
+                       offset_ms=1)
+    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx, kind="perp"), history,
+                        _oi_rows)
+
+
+def _oi_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+    """The last point of each day in ``(start, end]``, with a problem where that point is
+    more than an hour before the day's close."""
+    batch = window.batch
+    entries = normalise_entries(series, lambda e: e.get("timestamp"), batch.counts)
+    latest: dict[date, dict[str, Any]] = {}
+    for e in entries:
+        ts = e.get("timestamp")
+        if ts is None or not (window.start_ms < ts <= window.end_ms):
+            batch.counts["out_of_window"] += 1
             continue
-        try:
-            series = fetch_series(
-                ctx, f"open interest {symbol}",
-                lambda s, u, n, symbol=symbol: ctx.exchange.fetch_open_interest_history(
-                    symbol, cfg.oi_timeframe, since=s, limit=n,
-                    params=ctx.window_params("open_interest", s, u)),
-                start_ms + 1, end_ms + 1, limit,
+        day = _snapshot_day(ts)
+        if day in latest:
+            batch.counts["intraday_points_summarised"] += 1
+        latest[day] = e
+    rows = []
+    for e in latest.values():
+        rows.append(_oi_row(window.ctx, target.market, target.symbol, target.base, e,
+                            e["timestamp"], "perp"))
+        end_of_day = (e["timestamp"] - 1) // DAY_MS * DAY_MS + DAY_MS
+        if end_of_day - e["timestamp"] > HOUR_MS:
+            batch.problems.append(
+                f"{target.symbol}: last open interest of {_snapshot_day(e['timestamp'])} is "
+                f"{ms_to_datetime(e['timestamp']):%H:%M} UTC, not the close"
             )
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        batch.problems.extend(series.problems)
-        batch.counts["parser_discarded"] += series.discarded_by_parser
-        batch.rows.extend(_placeholders(ctx, symbol, base, series.discarded_by_parser,
-                                        {"kind": "perp"}))
-        entries = normalise_entries(series.entries, lambda e: e.get("timestamp"), batch.counts)
-        latest: dict[date, dict[str, Any]] = {}
-        for e in entries:
-            ts = e.get("timestamp")
-            if ts is None or not (start_ms < ts <= end_ms):
-                batch.counts["out_of_window"] += 1
-                continue
-            day = _snapshot_day(ts)
-            if day in latest:
-                batch.counts["intraday_points_summarised"] += 1
-            latest[day] = e
-        for e in latest.values():
-            batch.rows.append(_oi_row(ctx, market, symbol, base, e, e["timestamp"], "perp"))
-            end_of_day = (e["timestamp"] - 1) // DAY_MS * DAY_MS + DAY_MS
-            if end_of_day - e["timestamp"] > HOUR_MS:
-                batch.problems.append(
-                    f"{symbol}: last open interest of {_snapshot_day(e['timestamp'])} is "
-                    f"{ms_to_datetime(e['timestamp']):%H:%M} UTC, not the close"
-                )
-    return batch
+    return rows
 
 
 def _oi_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     batch = DatasetBatch(mode="current", expected_by_day={})
     ex = ctx.exchange
     resolved = {s: m for _, s in _perps(ctx) if (m := _resolve(ctx, batch, s)) is not None}
-    values: dict[str, dict[str, Any]] = {}
-    try:
-        if ex.has.get("fetchOpenInterests") in (True, "emulated"):
-            values = dict(ctx.call("open interests",
-                                   lambda: ex.fetch_open_interests(list(resolved))))
-        else:
-            for symbol in resolved:
-                values[symbol] = ctx.call_symbol(f"open interest {symbol}",
-                                                 lambda s=symbol: ex.fetch_open_interest(s))
-    except ccxt.BaseError as error:
-        for symbol in resolved:
-            batch.failed_symbols.setdefault(symbol, _err(error))
+    values = _current(ctx, batch, list(resolved), "fetchOpenInterests", "open interests",
+                      ex.fetch_open_interests, "open interest", ex.fetch_open_interest)
+    if values is None:
         return batch
     clock = ctx.response_time_ms()
     for base, symbol in _perps(ctx):
@@ -430,39 +523,28 @@ def _oi_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
 
 def fetch_long_short(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Account long/short ratio history (daily), one row per published point."""
-    batch = DatasetBatch()
-    cfg = ctx.config
-    limit = cfg.page_limit("long_short_ratio", 200)
-    for base, symbol in _perps(ctx):
-        if _resolve(ctx, batch, symbol) is None:
+    history = _history("long/short", "long_short_ratio", 200,
+                       ctx.exchange.fetch_long_short_ratio_history, ctx.config.ls_timeframe,
+                       min_span_ms=DAY_MS)
+    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), history, _long_short_rows)
+
+
+def _long_short_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+    """Each point in the window, with the long share of accounts the ratio implies."""
+    rows = []
+    for e in normalise_entries(series, lambda e: e.get("timestamp"), window.batch.counts):
+        ts = e.get("timestamp")
+        if ts is not None and not _in_window(ts, window.start_ms, window.end_ms):
+            window.batch.counts["out_of_window"] += 1
             continue
-        try:
-            series = fetch_series(
-                ctx, f"long/short {symbol}",
-                lambda s, u, n, symbol=symbol: ctx.exchange.fetch_long_short_ratio_history(
-                    symbol, cfg.ls_timeframe, since=s, limit=n,
-                    params=ctx.window_params("long_short_ratio", s, u)),
-                start_ms, end_ms, limit, min_span_ms=DAY_MS,
-            )
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        batch.problems.extend(series.problems)
-        batch.counts["parser_discarded"] += series.discarded_by_parser
-        batch.rows.extend(_placeholders(ctx, symbol, base, series.discarded_by_parser, {}))
-        for e in normalise_entries(series.entries, lambda e: e.get("timestamp"), batch.counts):
-            ts = e.get("timestamp")
-            if ts is not None and not _in_window(ts, start_ms, end_ms):
-                batch.counts["out_of_window"] += 1
-                continue
-            ratio = e.get("longShortRatio")
-            share = ratio / (1.0 + ratio) if isinstance(ratio, float | int) and ratio >= 0 else None
-            batch.rows.append({
-                **_base_row(ctx, symbol, base),
-                "ts": None if ts is None else ms_to_datetime(ts),
-                "long_short_ratio": ratio, "long_account_share": share,
-            })
-    return batch
+        ratio = e.get("longShortRatio")
+        share = ratio / (1.0 + ratio) if isinstance(ratio, float | int) and ratio >= 0 else None
+        rows.append(target.row(
+            window.ctx,
+            ts=None if ts is None else ms_to_datetime(ts),
+            long_short_ratio=ratio, long_account_share=share,
+        ))
+    return rows
 
 
 # ------------------------------------------------------------------- dated futures
@@ -486,11 +568,10 @@ def _index_closes(ctx: VenueContext, batch: DatasetBatch, base: str, start_ms: i
     cfg = ctx.config
     perp = cfg.perps[base]
     if cfg.futures_index == "funding_history":
-        series = fetch_series(
-            ctx, f"index via funding {perp}",
-            lambda s, u, n: ctx.exchange.fetch_funding_rate_history(
-                perp, since=s, limit=n, params=ctx.window_params("funding_rates", s, u)),
-            start_ms + HOUR_MS, end_ms + HOUR_MS, cfg.page_limit("funding_rates", 200),
+        series = _paged(
+            ctx, f"index via funding {perp}", ctx.exchange.fetch_funding_rate_history, perp, (),
+            "funding_rates", start_ms + HOUR_MS, end_ms + HOUR_MS,
+            cfg.page_limit("funding_rates", 200),
         )
         return {
             _snapshot_day(round_ms(e["timestamp"], MINUTE_MS)): e.get("indexPrice")
@@ -501,8 +582,8 @@ def _index_closes(ctx: VenueContext, batch: DatasetBatch, base: str, start_ms: i
         method, symbol = ctx.exchange.fetch_ohlcv, cfg.spots[base]
     else:
         method, symbol = ctx.exchange.fetch_index_ohlcv, perp
-    candles, _ = _candles(ctx, batch, f"index 1d {symbol}", method, symbol, "1d", start_ms,
-                          end_ms, cfg.page_limit("ohlcv_daily", 200), "ohlcv_daily")
+    candles, _ = _daily_candles(ctx, batch, f"index 1d {symbol}", method, symbol, start_ms,
+                                end_ms)
     return {ms_to_datetime(ts).date(): c[4] for ts, c in candles.items()}
 
 
@@ -538,9 +619,8 @@ def fetch_dated_futures(ctx: VenueContext, start_ms: int, end_ms: int) -> Datase
             if not any(market in listed for listed in alive.values()):
                 continue
             try:
-                candles, lost = _candles(ctx, batch, f"1d {symbol}", ctx.exchange.fetch_ohlcv,
-                                         symbol, "1d", start_ms, end_ms,
-                                         cfg.page_limit("ohlcv_daily", 200), "ohlcv_daily")
+                candles, lost = _daily_candles(ctx, batch, f"1d {symbol}",
+                                               ctx.exchange.fetch_ohlcv, symbol, start_ms, end_ms)
             except ccxt.BaseError as error:
                 batch.failed_symbols[symbol] = _err(error)
                 continue
