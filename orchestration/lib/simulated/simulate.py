@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 import pyarrow as pa
@@ -30,29 +30,44 @@ def _table(name: str, columns: Mapping[str, object]) -> pa.Table:
 
 
 def simulate_day(
-    day: date, seed: int = DEFAULT_SEED, config: SimulationConfig | None = None
+    day: date,
+    seed: int = DEFAULT_SEED,
+    config: SimulationConfig | None = None,
+    datasets: Collection[str] | None = None,
 ) -> dict[str, pa.Table]:
-    """Every raw dataset of one UTC day of the simulated market.
+    """The raw datasets of one UTC day of the simulated market (all, or those in ``datasets``).
 
     A pure function of ``(day, seed, config)``: no clock, no global state, no dependence on
     other calls, so any partition can be rebuilt alone and lands byte-identical Parquet.
-    Returns one table per name in ``raw_schemas.ALL_DATASETS`` (zero rows where the day has
-    none, e.g. CFTC on non-Fridays, ETF flows at weekends), already conformed.
+    Returns one table per requested name of ``raw_schemas.ALL_DATASETS`` (zero rows where the
+    day has none, e.g. CFTC on non-Fridays, ETF flows at weekends), already conformed.
+    Asking for a subset skips the rest: the CFTC, ETF and rates landing assets need none of
+    the per-symbol exchange simulation, which is most of a day's cost at 100 perpetuals.
     """
     if seed < 0:
         raise ValueError("seed must be a non-negative integer")
     config = config or SimulationConfig()
-    ctx = build_context(day, seed, config)
-    dated = derivatives.dated_contracts(ctx)
-    columns: dict[str, Mapping[str, object]] = {
-        "funding_rates": funding.funding_columns(ctx),
-        "premium_index": derivatives.premium_index_columns(ctx),
-        "ohlcv_daily": candles.ohlcv_columns(ctx),
-        "open_interest": derivatives.open_interest_columns(ctx, dated),
-        "long_short_ratio": derivatives.long_short_columns(ctx),
-        "dated_futures": derivatives.dated_futures_columns(dated, ctx),
-        "cftc_tff": reference.cftc_columns(day, seed, config),
-        "etf_flows": reference.etf_columns(day, seed, config),
-        "rates": reference.rates_columns(day, seed, config),
+    names = [d.name for d in ALL_DATASETS if datasets is None or d.name in datasets]
+    exchange: dict[str, Callable[..., Mapping[str, object]]] = {
+        "funding_rates": lambda ctx, dated: funding.funding_columns(ctx),
+        "premium_index": lambda ctx, dated: derivatives.premium_index_columns(ctx),
+        "ohlcv_daily": lambda ctx, dated: candles.ohlcv_columns(ctx),
+        "open_interest": lambda ctx, dated: derivatives.open_interest_columns(ctx, dated),
+        "long_short_ratio": lambda ctx, dated: derivatives.long_short_columns(ctx),
+        "dated_futures": lambda ctx, dated: derivatives.dated_futures_columns(dated, ctx),
     }
-    return {d.name: _table(d.name, columns[d.name]) for d in ALL_DATASETS}
+    reference_builders: dict[str, Callable[..., Mapping[str, object]]] = {
+        "cftc_tff": reference.cftc_columns,
+        "etf_flows": reference.etf_columns,
+        "rates": reference.rates_columns,
+    }
+    columns: dict[str, Mapping[str, object]] = {
+        name: reference_builders[name](day, seed, config)
+        for name in names
+        if name in reference_builders
+    }
+    if any(name in exchange for name in names):
+        ctx = build_context(day, seed, config)
+        dated = derivatives.dated_contracts(ctx)
+        columns.update({name: exchange[name](ctx, dated) for name in names if name in exchange})
+    return {name: _table(name, columns[name]) for name in names}
