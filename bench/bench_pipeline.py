@@ -212,7 +212,6 @@ def child_peer(args: argparse.Namespace) -> dict[str, Any]:
 
 CHILD_STEPS = {
     "floor": child_floor,
-    "landing": child_landing,
     "dbt_full": child_dbt_full,
     "history": child_history,
     "run_range": child_run_range,
@@ -539,44 +538,27 @@ def check_agreement(data_dir: Path, peer_dir: Path) -> list[dict[str, Any]]:
                         float(peer.iloc[0]) if len(peer) else None,
                     )
                 )
-        mart = con.execute(
-            "select venue, symbol, premium_or_basis from fct_basis where date = ? and kind = "
-            "'perp' order by venue, symbol limit 1",
-            [day],
-        ).fetchone()
-        if mart:
-            peer = basis.loc[
-                (basis["date"] == pd.Timestamp(day))
-                & (basis["venue"] == mart[0])
-                & (basis["symbol"] == mart[1]),
-                "premium_or_basis",
-            ]
-            checks.append(
-                _compare(
-                    f"fct_basis.premium_or_basis {mart[0]} {mart[1]} {day}",
-                    mart[2],
-                    float(peer.iloc[0]) if len(peer) else None,
+        # the first perp premium and the first dated annualised basis of the day
+        for column, kind in (("premium_or_basis", "perp"), ("annualized_basis", "dated")):
+            mart = con.execute(
+                f"select venue, symbol, {column} from fct_basis where date = ? and kind = ? "
+                f"and {column} is not null order by venue, symbol limit 1",
+                [day, kind],
+            ).fetchone()
+            if mart:
+                peer = basis.loc[
+                    (basis["date"] == pd.Timestamp(day))
+                    & (basis["venue"] == mart[0])
+                    & (basis["symbol"] == mart[1]),
+                    column,
+                ]
+                checks.append(
+                    _compare(
+                        f"fct_basis.{column} {mart[0]} {mart[1]} {day}",
+                        mart[2],
+                        float(peer.iloc[0]) if len(peer) else None,
+                    )
                 )
-            )
-        mart = con.execute(
-            "select venue, symbol, annualized_basis from fct_basis where date = ? and kind = "
-            "'dated' and annualized_basis is not null order by venue, symbol limit 1",
-            [day],
-        ).fetchone()
-        if mart:
-            peer = basis.loc[
-                (basis["date"] == pd.Timestamp(day))
-                & (basis["venue"] == mart[0])
-                & (basis["symbol"] == mart[1]),
-                "annualized_basis",
-            ]
-            checks.append(
-                _compare(
-                    f"fct_basis.annualized_basis {mart[0]} {mart[1]} {day}",
-                    mart[2],
-                    float(peer.iloc[0]) if len(peer) else None,
-                )
-            )
         mart = con.execute(
             "select sum(oi_usd) from fct_open_interest_daily where date = ? and kind = 'perp'",
             [day],

@@ -43,9 +43,14 @@ def prepare() -> None:
     ensure_dagster_home()
     ensure_schema_files()
     _init_instance_storage()
-    if manifest_is_stale() or parse_cache_is_stale():
+    edited = _latest_dbt_source_edit()
+    manifest_stale = _written_before(dbt_project.manifest_path, edited)
+    cache_stale = not _parse_cache().exists() or _written_before(
+        _parse_cache().parent / "manifest.json", edited
+    )
+    if manifest_stale or cache_stale:
         _parse_into_data_dir()
-    if manifest_is_stale():
+    if manifest_stale:
         _publish_manifest(dbt_project.manifest_path)
 
 
@@ -64,40 +69,28 @@ def _parse_cache() -> Path:
     return settings.dbt_target_dir() / "partial_parse.msgpack"
 
 
-def _older_than_dbt_sources(artifact: Path) -> bool:
-    """True when ``artifact`` is missing or a dbt source file was edited after it was written."""
+def _latest_dbt_source_edit() -> float:
+    """mtime of the most recently edited file dbt parses (one walk of the project)."""
     from orchestration.dbt_project import dbt_project
 
-    if not artifact.exists():
-        return True
-    built = artifact.stat().st_mtime
     project = dbt_project.project_dir
     sources = [project / "dbt_project.yml", project / "profiles.yml"]
     for folder in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
         sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
-    return any(p.stat().st_mtime > built for p in sources if p.exists())
+    return max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
 
 
-def manifest_is_stale() -> bool:
-    """The project's ``target/manifest.json``, which the Dagster definitions load, is missing
-    or older than a dbt source file."""
-    from orchestration.dbt_project import dbt_project
+def _written_before(artifact: Path, edited: float) -> bool:
+    """True when ``artifact`` is missing or older than the latest dbt source edit.
 
-    return _older_than_dbt_sources(dbt_project.manifest_path)
-
-
-def parse_cache_is_stale() -> bool:
-    """This data directory's dbt partial-parse cache is missing or older than a source file.
-
-    dbt keys that cache on the profile, which holds the warehouse path, so each data directory
-    keeps its own (``<data>/dbt_target``, where ``DBT_TARGET_PATH`` points dagster-dbt): every
-    ``dbt build`` of a scheduled run then skips parsing, even when other data directories
-    (tests, benchmarks) were prepared in between. A full parse costs 8-20 s here. The marker
-    is the manifest beside the cache: dbt rewrites it on every parse, the cache only when a
-    file's content changed."""
-    return not _parse_cache().exists() or _older_than_dbt_sources(
-        _parse_cache().parent / "manifest.json"
-    )
+    Two artifacts are checked this way. ``dbt_project/target/manifest.json`` is what the
+    Dagster definitions load. ``<data>/dbt_target/manifest.json`` marks this data directory's
+    partial-parse cache: dbt rewrites the manifest on every parse, the cache only when a
+    file's content changed. dbt keys that cache on the profile, which holds the warehouse
+    path, so each data directory keeps its own (``DBT_TARGET_PATH`` points dagster-dbt there):
+    every ``dbt build`` of a scheduled run then skips parsing (a full parse costs 8-20 s),
+    even when other data directories (tests, benchmarks) were prepared in between."""
+    return not artifact.exists() or artifact.stat().st_mtime < edited
 
 
 def _parse_into_data_dir() -> None:

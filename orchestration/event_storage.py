@@ -55,6 +55,11 @@ def _wal_mode(dbapi_connection: Any, _record: Any) -> None:
 class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
     """``SqliteEventLogStorage`` with batched asset events and kept-open WAL connections."""
 
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self._engines: OrderedDict[str, Engine] = OrderedDict()
+        self._has_check_table = False
+        super().__init__(base_dir, inst_data)
+
     @classmethod
     def from_config_value(
         cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
@@ -64,13 +69,13 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
 
     @property
     def supports_asset_checks(self) -> bool:
-        if not self.__dict__.get("_has_check_table"):
-            self.__dict__["_has_check_table"] = super().supports_asset_checks
-        return self.__dict__["_has_check_table"]
+        if not self._has_check_table:
+            self._has_check_table = super().supports_asset_checks
+        return self._has_check_table
 
     def _shard_engine(self, shard: str) -> Engine:
         """The shard's engine, reused while it is among the most recently used ones."""
-        engines: OrderedDict[str, Engine] = self.__dict__.setdefault("_engines", OrderedDict())
+        engines = self._engines
         engine = engines.pop(shard, None)
         if engine is None:
             engine = create_engine(
@@ -85,8 +90,8 @@ class BatchingSqliteEventLogStorage(SqliteEventLogStorage):
         return engine
 
     def _close_engines(self) -> None:
-        for engine in self.__dict__.pop("_engines", OrderedDict()).values():
-            engine.dispose()
+        while self._engines:
+            self._engines.popitem()[1].dispose()
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[Connection]:

@@ -83,6 +83,18 @@ def failure_context(
     ).for_run_failure()
 
 
+def success_context(
+    result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, resource: object
+) -> dg.RunStatusSensorContext:
+    return dg.build_run_status_sensor_context(
+        sensor_name=failed_check_alert_sensor.name,
+        dagster_event=result.get_run_success_event(),
+        dagster_instance=instance,
+        dagster_run=result.dagster_run,
+        resources={DISTRIBUTION_RESOURCE_KEY: resource},
+    )
+
+
 def test_run_failure_reaches_webhook_and_email(
     instance: dg.DagsterInstance, clean_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -137,14 +149,7 @@ def test_failed_check_in_a_successful_run_is_alerted(
 
     with LoopbackWebhook() as hook:
         resource = DistributionResource(webhook_url=hook.url(), alert_retries=0)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=failed_check_alert_sensor.name,
-            dagster_event=result.get_run_success_event(),
-            dagster_instance=instance,
-            dagster_run=result.dagster_run,
-            resources={DISTRIBUTION_RESOURCE_KEY: resource},
-        )
-        failed_check_alert_sensor(context)
+        failed_check_alert_sensor(success_context(result, instance, resource))
 
     (request,) = hook.requests
     payload = request.json()
@@ -171,14 +176,7 @@ def test_sensors_skip_without_channels_or_failures(
     success = dg.materialize([fine], instance=instance, partition_key=PARTITION)
     with LoopbackWebhook() as hook:
         resource = DistributionResource(webhook_url=hook.url(), alert_retries=0)
-        context = dg.build_run_status_sensor_context(
-            sensor_name=failed_check_alert_sensor.name,
-            dagster_event=success.get_run_success_event(),
-            dagster_instance=instance,
-            dagster_run=success.dagster_run,
-            resources={DISTRIBUTION_RESOURCE_KEY: resource},
-        )
-        skip = failed_check_alert_sensor(context)
+        skip = failed_check_alert_sensor(success_context(success, instance, resource))
     assert isinstance(skip, dg.SkipReason) and hook.requests == []
 
 
