@@ -22,7 +22,9 @@ What ``fetch_day(day)`` returns:
   configured defaults (``source = 'default'``) when a source is unreachable.
 
 Unreachable CFTC/Farside raise :class:`dagster.Failure` naming the source and URL, without the
-chained urllib3 traceback; the asset's retry policy then retries the run.
+chained urllib3 traceback, after one GET's attempt budget (``max_retries + 1`` requests,
+``orchestration/lib/retry_policy.py``); the Failure bypasses the asset's step retry policy so
+the attempts do not multiply. Each planned retry is a warning in the run log.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from orchestration.lib.reference.http import (
     SourceHttpError,
     SourceUnavailableError,
 )
+from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.market_source import MarketSourceResource
 
 T = TypeVar("T")
@@ -77,7 +80,16 @@ def _failure(exc: SourceUnavailableError) -> dg.Failure:
     return dg.Failure(
         description=str(exc),
         metadata={"source": exc.source, "url": exc.url, "reason": exc.reason},
-        allow_retries=True,
+        # the GET already spent its attempt budget: a step retry would multiply the requests
+        allow_retries=False,
+    )
+
+
+def _log_retry(event: RetryEvent) -> None:
+    """Planned retries go to the run log, where users look."""
+    dg.get_dagster_logger().warning(
+        f"{event.name}: attempt {event.attempt} failed ({event.error}); "
+        f"retrying in {event.wait_s:.1f} s"
     )
 
 
@@ -100,6 +112,7 @@ class _HttpSettings(MarketSourceResource):
             max_retries=self.max_retries,
             backoff_s=self.backoff_s,
             user_agent=user_agent,
+            on_retry=_log_retry,
         )
 
 

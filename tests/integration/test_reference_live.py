@@ -1,27 +1,30 @@
 """Live code paths of the reference sources against a loopback HTTP server (no internet).
 
-The server on 127.0.0.1:0 serves the hand-written fixtures in the official formats (the CFTC
-yearly file zipped like ``fut_fin_txt_<year>.zip``, the headerless weekly file, Farside HTML,
-FRED CSV, Lido JSON). Routes can answer a sequence (e.g. 503 then 200) to exercise retries.
+The server (pytest-httpserver on 127.0.0.1) serves the hand-written fixtures in the official
+formats (the CFTC yearly file zipped like ``fut_fin_txt_<year>.zip``, the headerless weekly
+file, Farside HTML, FRED CSV, Lido JSON). Routes can answer a sequence (e.g. 503 then 200) to
+exercise retries.
 """
 
 import io
+import re
 import socket
-import threading
 import zipfile
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
 import pyarrow.parquet as pq
 import pytest
+import stamina
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from orchestration.lib.reference import cftc, cftc_backfill
 from orchestration.lib.reference.http import HttpFetcher, SourceUnavailableError
+from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.reference_sources import (
     CftcSource,
     EtfFlowSource,
@@ -31,19 +34,33 @@ from orchestration.resources.reference_sources import (
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
 FAST = {"backoff_s": 0.0, "timeout_s": 5.0}
+Reply = tuple[int, bytes] | tuple[int, bytes, dict[str, str]]
 
 
 @dataclass
 class Loopback:
-    """Path -> responses (status, body); the last response repeats. Counts requests."""
+    """Path -> replies (status, body[, headers]); the last reply repeats. ``hits`` counts the
+    requests per path, from the server's own log."""
 
-    base: str = ""
-    routes: dict[str, list[tuple[int, bytes]]] = field(default_factory=dict)
-    hits: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    server: HTTPServer
+    routes: dict[str, list[Reply]] = field(default_factory=dict)
 
-    def serve(self, path: str, *responses: tuple[int, bytes]) -> str:
+    @property
+    def base(self) -> str:
+        return self.server.url_for("/").rstrip("/")
+
+    @property
+    def hits(self) -> Counter[str]:
+        return Counter(request.path for request, _ in self.server.log)
+
+    def serve(self, path: str, *responses: Reply) -> str:
         self.routes[path] = list(responses)
         return self.base + path
+
+    def reply(self, request: Request) -> Response:
+        responses = self.routes.get(request.path, [(404, b"not found")])
+        status, body, *headers = responses.pop(0) if len(responses) > 1 else responses[0]
+        return Response(body, status=status, headers=headers[0] if headers else None)
 
 
 def _yearly_zip() -> bytes:
@@ -53,37 +70,10 @@ def _yearly_zip() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(scope="module")
-def _server() -> Iterator[tuple[ThreadingHTTPServer, Loopback]]:
-    state = Loopback()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
-            state.hits[self.path] += 1
-            responses = state.routes.get(self.path, [(404, b"not found")])
-            status, body = responses.pop(0) if len(responses) > 1 else responses[0]
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server, state
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture
-def loopback(_server: tuple[ThreadingHTTPServer, Loopback]) -> Loopback:
-    state = _server[1]
-    state.routes.clear()
-    state.hits.clear()
+def loopback(httpserver: HTTPServer) -> Loopback:
+    state = Loopback(httpserver)
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(state.reply)
     clear_cache()
     return state
 
@@ -359,9 +349,33 @@ def test_rates_unreadable_payload_fails_clearly(loopback):
 
 def test_http_fetcher_gives_up_after_bounded_retries(loopback):
     url = loopback.serve("/always-busy", (503, b"busy"))
-    sleeps: list[float] = []
-    fetcher = HttpFetcher("fred", max_retries=2, backoff_s=0.5, timeout_s=5.0, sleep=sleeps.append)
-    with pytest.raises(SourceUnavailableError, match="HTTP 503 \\(after 3 attempts\\)"):
+    events: list[RetryEvent] = []
+    fetcher = HttpFetcher(
+        "fred", max_retries=2, backoff_s=0.5, jitter=0.0, timeout_s=5.0, on_retry=events.append
+    )
+    with (
+        stamina.set_testing(True, attempts=100, cap=True),
+        pytest.raises(SourceUnavailableError, match="HTTP 503 \\(after 3 attempts\\)"),
+    ):
         fetcher.get(url)
-    assert sleeps == [0.5, 1.0]
+    assert [e.wait_s for e in events] == [0.5, 1.0]
     assert loopback.hits["/always-busy"] == 3
+
+
+def test_http_fetcher_waits_what_retry_after_asks(loopback):
+    url = loopback.serve(
+        "/throttled", (429, b"slow down", {"Retry-After": "7"}), (200, b"DATE,DTB3\n")
+    )
+    events: list[RetryEvent] = []
+    fetcher = HttpFetcher("fred", backoff_s=0.5, jitter=0.0, timeout_s=5.0, on_retry=events.append)
+    with stamina.set_testing(True, attempts=100, cap=True):
+        assert fetcher.get(url) == b"DATE,DTB3\n"
+    assert [(e.wait_s, e.retry_after_s) for e in events] == [(7.0, 7.0)]
+
+
+def test_http_fetcher_refuses_a_retry_after_over_its_cap(loopback):
+    url = loopback.serve("/banned", (429, b"banned", {"Retry-After": "3600"}))
+    fetcher = HttpFetcher("farside", timeout_s=5.0)
+    with pytest.raises(SourceUnavailableError, match="Retry-After 3600 s is over the 120 s"):
+        fetcher.get(url)
+    assert loopback.hits["/banned"] == 1
