@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,3 +53,20 @@ def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address() -> tuple[str, int]:
+    """pytest-httpserver on 127.0.0.1 (not ``localhost``, which may resolve to ::1), free port."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(autouse=True)
+def no_retry_waits() -> Iterator[None]:
+    """Retries on the shared policy (orchestration/lib/retry_policy.py) keep their attempt
+    budget but wait 0 s in tests; a test that checks real sleeping turns this off with
+    ``stamina.set_testing(False)``."""
+    import stamina
+
+    with stamina.set_testing(True, attempts=1000, cap=True):
+        yield

@@ -8,18 +8,20 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from pytest_httpserver import HTTPServer
 
 from orchestration.defs.alerts import (
     DISTRIBUTION_RESOURCE_KEY,
     failed_check_alert_sensor,
     run_failure_alert_sensor,
 )
-from orchestration.lib.distribution.loopback import LoopbackSmtp, LoopbackWebhook
 from orchestration.resources.distribution import (
     ENV_VARS,
     DistributionResource,
     distribution_from_env,
 )
+from tests.support.smtp import LoopbackSmtp
+from tests.support.webhook import posts, script_webhook
 
 PARTITION = "2026-11-16"
 TOKEN = "T000/B000/alert-hook-SECRET"
@@ -96,16 +98,19 @@ def success_context(
 
 
 def test_run_failure_reaches_webhook_and_email(
-    instance: dg.DagsterInstance, clean_env: pytest.MonkeyPatch, tmp_path: Path
+    instance: dg.DagsterInstance,
+    clean_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    httpserver: HTTPServer,
 ) -> None:
     result = run("daily_market_job", instance)
     assert not result.success
 
-    with LoopbackWebhook() as hook, LoopbackSmtp() as smtp:
+    with LoopbackSmtp() as smtp:
         ca = tmp_path / "ca.pem"
         ca.write_bytes(smtp.ca_pem())
         env = {
-            "PERP_FRAGILITY_WEBHOOK_URL": hook.url(f"/services/{TOKEN}"),
+            "PERP_FRAGILITY_WEBHOOK_URL": script_webhook(httpserver, f"/services/{TOKEN}"),
             "PERP_FRAGILITY_SMTP_HOST": "127.0.0.1",
             "PERP_FRAGILITY_SMTP_PORT": str(smtp.port),
             "PERP_FRAGILITY_SMTP_USER": smtp.username,
@@ -121,8 +126,8 @@ def test_run_failure_reaches_webhook_and_email(
         resource = distribution_from_env(alert_retries=0)
         run_failure_alert_sensor(failure_context(result, instance, resource))
 
-    (request,) = hook.requests
-    payload = request.json()
+    (request,) = posts(httpserver)
+    payload = request.get_json()
     body = payload["blocks"][1]["text"]["text"]
     assert payload["text"].startswith(f"Run failed: daily_market_job [{PARTITION}]")
     assert "Asset: raw/funding_rates" in body
@@ -142,17 +147,18 @@ def test_run_failure_reaches_webhook_and_email(
 
 
 def test_failed_check_in_a_successful_run_is_alerted(
-    instance: dg.DagsterInstance, clean_env: pytest.MonkeyPatch
+    instance: dg.DagsterInstance,
+    clean_env: pytest.MonkeyPatch,
+    httpserver: HTTPServer,
 ) -> None:
     result = run("prices_job", instance)
     assert result.success
 
-    with LoopbackWebhook() as hook:
-        resource = DistributionResource(webhook_url=hook.url(), alert_retries=0)
-        failed_check_alert_sensor(success_context(result, instance, resource))
+    resource = DistributionResource(webhook_url=script_webhook(httpserver), alert_retries=0)
+    failed_check_alert_sensor(success_context(result, instance, resource))
 
-    (request,) = hook.requests
-    payload = request.json()
+    (request,) = posts(httpserver)
+    payload = request.get_json()
     assert payload["text"].startswith(
         f"Asset check failed: raw/prices:positive_prices [{PARTITION}]"
     )
@@ -163,7 +169,9 @@ def test_failed_check_in_a_successful_run_is_alerted(
 
 
 def test_sensors_skip_without_channels_or_failures(
-    instance: dg.DagsterInstance, clean_env: pytest.MonkeyPatch
+    instance: dg.DagsterInstance,
+    clean_env: pytest.MonkeyPatch,
+    httpserver: HTTPServer,
 ) -> None:
     failed = run("daily_market_job", instance)
     skip = run_failure_alert_sensor(failure_context(failed, instance, distribution_from_env()))
@@ -174,10 +182,9 @@ def test_sensors_skip_without_channels_or_failures(
         return None
 
     success = dg.materialize([fine], instance=instance, partition_key=PARTITION)
-    with LoopbackWebhook() as hook:
-        resource = DistributionResource(webhook_url=hook.url(), alert_retries=0)
-        skip = failed_check_alert_sensor(success_context(success, instance, resource))
-    assert isinstance(skip, dg.SkipReason) and hook.requests == []
+    resource = DistributionResource(webhook_url=script_webhook(httpserver), alert_retries=0)
+    skip = failed_check_alert_sensor(success_context(success, instance, resource))
+    assert isinstance(skip, dg.SkipReason) and posts(httpserver) == []
 
 
 def test_sensors_load_with_the_resource_bound(clean_env: pytest.MonkeyPatch) -> None:
@@ -205,16 +212,17 @@ def fragility() -> Iterator[dg.Output | dg.AssetCheckResult]:
 
 
 def test_failed_blocking_check_is_part_of_the_run_failure_alert(
-    instance: dg.DagsterInstance, clean_env: pytest.MonkeyPatch
+    instance: dg.DagsterInstance,
+    clean_env: pytest.MonkeyPatch,
+    httpserver: HTTPServer,
 ) -> None:
     result = dg.materialize(
         [fragility], instance=instance, partition_key=PARTITION, raise_on_error=False
     )
     assert not result.success
-    with LoopbackWebhook() as hook:
-        resource = DistributionResource(webhook_url=hook.url(), alert_retries=0)
-        run_failure_alert_sensor(failure_context(result, instance, resource))
-    body = hook.requests[0].json()["blocks"][1]["text"]["text"]
+    resource = DistributionResource(webhook_url=script_webhook(httpserver), alert_retries=0)
+    run_failure_alert_sensor(failure_context(result, instance, resource))
+    body = posts(httpserver)[0].get_json()["blocks"][1]["text"]["text"]
     assert (
         "Failed check: marts/fct_fragility_weekly:index_in_range (ERROR): "
         "index 1.7 outside [0, 1]" in body

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.lib.distribution import Alert, EmailChannel, FileDrop, deliver, notify
-from orchestration.lib.distribution.loopback import LoopbackSmtp
+from tests.support.smtp import LoopbackSmtp
 
 pytest.importorskip("aiosmtpd")
 pytest.importorskip("trustme")
@@ -21,7 +21,6 @@ SUMMARY = {
     "BTC": "fragility index 0.41 (normal), -0.02 w/w",
     "Venue <b>x</b>": "escaped & shown",
 }
-NO_WAIT = {"sleep": lambda seconds: None}
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +54,7 @@ def channel(smtp: LoopbackSmtp, **changes: object) -> EmailChannel:
 
 def test_report_arrives_over_starttls_with_the_pdf_attached(smtp: LoopbackSmtp, pdf: Path) -> None:
     smtp.received.clear()
-    report = deliver(pdf, SUMMARY, [channel(smtp)], **NO_WAIT)
+    report = deliver(pdf, SUMMARY, [channel(smtp)])
 
     assert report.ok, report.describe()
     (mail,) = smtp.received
@@ -79,8 +78,8 @@ def test_report_arrives_over_starttls_with_the_pdf_attached(smtp: LoopbackSmtp, 
 
 def test_message_id_is_stable_per_week(smtp: LoopbackSmtp, pdf: Path) -> None:
     smtp.received.clear()
-    deliver(pdf, SUMMARY, [channel(smtp)], **NO_WAIT)
-    deliver(pdf, {"ETH": "re-sent"}, [channel(smtp)], **NO_WAIT)
+    deliver(pdf, SUMMARY, [channel(smtp)])
+    deliver(pdf, {"ETH": "re-sent"}, [channel(smtp)])
     first, second = (mail.message["Message-ID"] for mail in smtp.received)
     assert first == second == f"<perp-fragility.{WEEK}@desk.example>"
 
@@ -93,7 +92,7 @@ def test_wrong_password_fails_once_without_leaking_it(
     wrong = "Wr0ng-but-secret-pw"
     email = channel(smtp, password=wrong)
     archive = FileDrop(tmp_path / "archive")
-    report = deliver(pdf, SUMMARY, [email, archive], retries=3, **NO_WAIT)
+    report = deliver(pdf, SUMMARY, [email, archive], retries=3)
 
     outcomes = {o.channel: o for o in report.outcomes}
     failed = outcomes["email"]
@@ -107,7 +106,7 @@ def test_wrong_password_fails_once_without_leaking_it(
 
 def test_credentials_are_never_sent_without_tls(smtp: LoopbackSmtp, pdf: Path) -> None:
     smtp.received.clear()
-    report = deliver(pdf, SUMMARY, [channel(smtp, starttls=False)], retries=2, **NO_WAIT)
+    report = deliver(pdf, SUMMARY, [channel(smtp, starttls=False)], retries=2)
     (outcome,) = report.outcomes
     assert not outcome.ok and outcome.attempts == 1
     assert "without TLS" in (outcome.error or "")
@@ -116,7 +115,7 @@ def test_credentials_are_never_sent_without_tls(smtp: LoopbackSmtp, pdf: Path) -
 
 def test_server_without_starttls_is_refused(pdf: Path) -> None:
     with LoopbackSmtp(tls=False) as plain:
-        report = deliver(pdf, SUMMARY, [channel(plain)], retries=2, sleep=lambda s: None)
+        report = deliver(pdf, SUMMARY, [channel(plain)], retries=2)
         assert plain.received == []
     (outcome,) = report.outcomes
     assert not outcome.ok and outcome.attempts == 1
@@ -125,7 +124,7 @@ def test_server_without_starttls_is_refused(pdf: Path) -> None:
 
 def test_untrusted_certificate_is_refused(smtp: LoopbackSmtp, pdf: Path) -> None:
     smtp.received.clear()
-    report = deliver(pdf, SUMMARY, [channel(smtp, ssl_context=None)], retries=2, **NO_WAIT)
+    report = deliver(pdf, SUMMARY, [channel(smtp, ssl_context=None)], retries=2)
     (outcome,) = report.outcomes
     assert not outcome.ok and outcome.attempts == 1
     assert "not trusted" in (outcome.error or "")
@@ -138,7 +137,14 @@ def test_unreachable_relay_is_retried_then_reported(pdf: Path) -> None:
     dead = EmailChannel(
         "127.0.0.1", 9, "u", "pw-123456", "r@desk.example", ["a@desk.example"], timeout=2.0
     )
-    report = deliver(pdf, SUMMARY, [dead], retries=2, backoff=0.25, sleep=waits.append)
+    report = deliver(
+        pdf,
+        SUMMARY,
+        [dead],
+        retries=2,
+        backoff=0.25,
+        on_retry=lambda event: waits.append(event.wait_s),
+    )
     (outcome,) = report.outcomes
     assert not outcome.ok and outcome.attempts == 3 and waits == [0.25, 0.5]
     assert "pw-123456" not in (outcome.error or "")
@@ -155,7 +161,7 @@ def test_alert_email(smtp: LoopbackSmtp) -> None:
         error="NetworkError: binance unreachable",
         run_id="abc-123",
     )
-    report = notify(alert, [channel(smtp)], **NO_WAIT)
+    report = notify(alert, [channel(smtp)])
     assert report.ok, report.describe()
     (mail,) = smtp.received
     message = mail.message

@@ -14,8 +14,8 @@ from orchestration.lib.distribution import (
     PermanentDeliveryError,
     Redactor,
     Report,
-    backoff_delays,
     deliver,
+    delivery_budget,
     mask_url,
     notify,
     week_from_path,
@@ -61,7 +61,14 @@ def pdf(tmp_path: Path) -> Path:
 def test_retries_with_exponential_backoff_then_succeeds(pdf: Path) -> None:
     waits: list[float] = []
     flaky = Scripted("flaky", [DeliveryError("502"), DeliveryError("503")])
-    report = deliver(pdf, {"ETH": "0.6"}, [flaky], retries=3, backoff=0.5, sleep=waits.append)
+    report = deliver(
+        pdf,
+        {"ETH": "0.6"},
+        [flaky],
+        retries=3,
+        backoff=0.5,
+        on_retry=lambda event: waits.append(event.wait_s),
+    )
     (outcome,) = report.outcomes
     assert outcome.ok and outcome.attempts == 3 and outcome.detail == "flaky done"
     assert waits == [0.5, 1.0]
@@ -72,7 +79,14 @@ def test_gives_up_after_bounded_retries_and_other_channels_still_deliver(pdf: Pa
     waits: list[float] = []
     down = Scripted("down", [DeliveryError("connection refused")] * 10)
     fine = Scripted("fine")
-    report = deliver(pdf, {}, [down, fine], retries=2, backoff=1.0, sleep=waits.append)
+    report = deliver(
+        pdf,
+        {},
+        [down, fine],
+        retries=2,
+        backoff=1.0,
+        on_retry=lambda event: waits.append(event.wait_s),
+    )
     assert [(o.channel, o.ok, o.attempts) for o in report.outcomes] == [
         ("down", False, 3),
         ("fine", True, 1),
@@ -86,7 +100,7 @@ def test_gives_up_after_bounded_retries_and_other_channels_still_deliver(pdf: Pa
 def test_permanent_errors_and_crashes(pdf: Path) -> None:
     auth = Scripted("auth", [PermanentDeliveryError("535 bad credentials")] * 3)
     crash = Scripted("crash", [RuntimeError("bug")] * 5)
-    report = deliver(pdf, {}, [auth, crash], retries=2, sleep=lambda s: None)
+    report = deliver(pdf, {}, [auth, crash], retries=2)
     assert [(o.ok, o.attempts) for o in report.outcomes] == [(False, 1), (False, 3)]
     assert "RuntimeError: bug" in (report.outcomes[1].error or "")
 
@@ -97,7 +111,7 @@ def test_unknown_errors_are_masked_by_the_channel(pdf: Path) -> None:
             return Redactor(secrets=[TOKEN])(text)
 
     leaky = Leaky("leaky", [RuntimeError(f"auth {TOKEN} rejected")])
-    report = deliver(pdf, {}, [leaky], retries=0, sleep=lambda s: None)
+    report = deliver(pdf, {}, [leaky], retries=0)
     assert TOKEN not in report.describe()
     assert "auth *** rejected" in report.describe()
 
@@ -106,7 +120,7 @@ def test_file_drops_go_first_and_later_channels_see_the_archive(pdf: Path, tmp_p
     from orchestration.lib.distribution import FileDrop
 
     hook = Scripted("webhook")
-    report = deliver(pdf, {}, [hook, FileDrop(tmp_path / "arch")], sleep=lambda s: None)
+    report = deliver(pdf, {}, [hook, FileDrop(tmp_path / "arch")])
     assert [o.channel for o in report.outcomes] == ["file_drop", "webhook"]
     (seen,) = hook.calls
     assert isinstance(seen, Report)
@@ -136,15 +150,20 @@ def test_notify_skips_channels_without_alerts(tmp_path: Path) -> None:
 
     hook = Scripted("webhook", [DeliveryError("500")])
     alert = Alert(kind="run_failure", title="Run failed: daily_market_job", run_id="r1")
-    report = notify(alert, [FileDrop(tmp_path), hook], retries=1, sleep=lambda s: None)
+    report = notify(alert, [FileDrop(tmp_path), hook], retries=1)
     assert [(o.channel, o.ok, o.attempts) for o in report.outcomes] == [("webhook", True, 2)]
     assert report.pdf_path is None and report.subject == alert.title
 
 
 def test_backoff_is_capped() -> None:
-    assert backoff_delays(0, 2.0) == []
-    assert backoff_delays(4, 2.0) == [2.0, 4.0, 8.0, 16.0]
-    assert backoff_delays(10, 30.0)[-1] == 60.0
+    import random
+
+    budget = delivery_budget(4, 2.0)
+    rng = random.Random(0)
+    assert budget.attempts == 5
+    assert [budget.backoff(n, rng) for n in range(4)] == [2.0, 4.0, 8.0, 16.0]
+    assert delivery_budget(10, 30.0).backoff(9, rng) == 60.0
+    assert delivery_budget(0, 2.0).attempts == 1
 
 
 def test_mask_url_and_redactor() -> None:
@@ -222,5 +241,5 @@ def test_logs_never_contain_secrets(pdf: Path, caplog: pytest.LogCaptureFixture)
             return Redactor(secrets=[TOKEN])(text)
 
     caplog.set_level(logging.DEBUG, logger="orchestration.lib.distribution")
-    deliver(pdf, {}, [Leaky("x", [DeliveryError(TOKEN)] * 3)], retries=2, sleep=lambda s: None)
+    deliver(pdf, {}, [Leaky("x", [DeliveryError(TOKEN)] * 3)], retries=2)
     assert caplog.records and TOKEN not in caplog.text

@@ -143,7 +143,7 @@ def test_deliver_with_a_broken_archive_reports_it_and_keeps_the_pdf(tmp_path: Pa
     blocker = tmp_path / "archive"
     blocker.write_text("a file where the archive directory should be")
     pdf = make_pdf(tmp_path / "r")
-    report = deliver(pdf, {}, [FileDrop(blocker)], retries=2, sleep=lambda s: None)
+    report = deliver(pdf, {}, [FileDrop(blocker)], retries=2)
     (outcome,) = report.outcomes
     assert not outcome.ok and outcome.attempts == 1
     assert "archive directory" in (outcome.error or "")

@@ -30,7 +30,7 @@ from orchestration.lib.distribution._model import (
     week_from_path,
 )
 from orchestration.lib.distribution._redact import Redactor, mask_url
-from orchestration.lib.distribution.deliver import backoff_delays, deliver, notify
+from orchestration.lib.distribution.deliver import deliver, delivery_budget, notify
 from orchestration.lib.distribution.filedrop import FileDrop, IndexEntry
 from orchestration.lib.distribution.smtp import EmailChannel
 from orchestration.lib.distribution.webhook import WebhookChannel
@@ -50,8 +50,8 @@ __all__ = [
     "ReportChannel",
     "Summary",
     "WebhookChannel",
-    "backoff_delays",
     "deliver",
+    "delivery_budget",
     "mask_url",
     "notify",
     "stable_name",

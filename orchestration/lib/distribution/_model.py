@@ -21,7 +21,13 @@ Summary = Mapping[str, object]
 
 
 class DeliveryError(Exception):
-    """A channel failed in a way that retrying may fix (network, 5xx, timeouts)."""
+    """A channel failed in a way that retrying may fix (network, 5xx, timeouts).
+
+    ``retry_after_s``: what the server asked to wait (a 429's or 503's ``Retry-After``)."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class PermanentDeliveryError(DeliveryError):

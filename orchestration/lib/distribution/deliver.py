@@ -4,8 +4,11 @@ The rules, and why:
 
 * **Channels are independent.** Each is tried on its own with bounded retries; a webhook that
   is down does not stop the e-mail, and the outcome of every channel is reported.
-* **Bounded retries with exponential backoff** (``backoff * 2**n`` seconds, capped): enough to
-  ride out a relay restart or a 502, never a loop. Errors a channel marks as permanent
+* **Bounded retries with exponential backoff** (``backoff * 2**n`` seconds, capped at 60 s, or
+  longer when a webhook's ``Retry-After`` asks, up to 5 minutes): enough to ride out a relay
+  restart or a 502, never a loop. One attempt budget per channel and message
+  (``1 + retries`` sends), on the project's one retry policy
+  (``orchestration/lib/retry_policy.py``, on ``stamina``). Errors a channel marks as permanent
   (bad credentials, 4xx, refused insecure login) are not retried at all.
 * **The PDF is never lost**: channels only read it; nothing here moves or deletes it, so a
   failed delivery can always be repeated from the same file.
@@ -16,7 +19,6 @@ The rules, and why:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +27,7 @@ from orchestration.lib.distribution._model import (
     Alert,
     AlertChannel,
     ChannelOutcome,
+    DeliveryError,
     DeliveryReport,
     PermanentDeliveryError,
     Report,
@@ -34,18 +37,43 @@ from orchestration.lib.distribution._model import (
     week_from_path,
 )
 from orchestration.lib.distribution.filedrop import FileDrop
+from orchestration.lib.retry_policy import (
+    AttemptBudget,
+    RetryAfterTooLong,
+    RetryEvent,
+    call_with_retry,
+)
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RETRIES = 2
 DEFAULT_BACKOFF_S = 2.0
 MAX_BACKOFF_S = 60.0
+MAX_RETRY_AFTER_S = 300.0
 _ERROR_LIMIT = 500
 
+OnRetry = Callable[[RetryEvent], None]
 
-def backoff_delays(retries: int, backoff: float, cap: float = MAX_BACKOFF_S) -> list[float]:
-    """The waits before retry 1..``retries``: ``backoff, 2*backoff, 4*backoff, ...`` capped."""
-    return [min(cap, backoff * 2**n) for n in range(max(0, retries))]
+
+def delivery_budget(retries: int, backoff: float) -> AttemptBudget:
+    """One channel's budget for one message: ``1 + retries`` sends, waits ``backoff``,
+    ``2*backoff``, ``4*backoff``, ... capped at 60 s, no jitter (one sender, no herd)."""
+    return AttemptBudget(
+        attempts=max(0, retries) + 1,
+        wait_initial_s=backoff,
+        wait_max_s=MAX_BACKOFF_S,
+        jitter=0.0,
+        max_retry_after_s=MAX_RETRY_AFTER_S,
+    )
+
+
+def _classify(error: Exception) -> bool | float:
+    """Permanent failures end the channel's attempts; others are retried, after the
+    server's ``Retry-After`` when it sent one."""
+    if isinstance(error, PermanentDeliveryError):
+        return False
+    asked = error.retry_after_s if isinstance(error, DeliveryError) else None
+    return True if asked is None else asked
 
 
 def _error_text(channel: object, exc: Exception) -> str:
@@ -61,32 +89,43 @@ def _attempt(
     send: Callable[[], str],
     retries: int,
     backoff: float,
-    sleep: Callable[[float], None],
+    on_retry: OnRetry | None,
 ) -> ChannelOutcome:
-    delays = backoff_delays(retries, backoff)
+    """Send through one channel within its budget; any failure is an outcome, never a crash."""
     attempts = 0
-    error = ""
-    while True:
+
+    def once() -> str:
+        nonlocal attempts
         attempts += 1
-        try:
-            detail = send()
-        except Exception as exc:  # any channel failure is an outcome, never a crash
-            error = _error_text(channel, exc)
-            permanent = isinstance(exc, PermanentDeliveryError)
-            if permanent or attempts > len(delays):
-                log.warning("%s: attempt %d failed, giving up: %s", channel.name, attempts, error)
-                return ChannelOutcome(channel.name, ok=False, attempts=attempts, error=error)
-            wait = delays[attempts - 1]
-            log.info(
-                "%s: attempt %d failed (%s); retrying in %.1f s",
-                channel.name,
-                attempts,
-                error,
-                wait,
-            )
-            sleep(wait)
-            continue
-        return ChannelOutcome(channel.name, ok=True, attempts=attempts, detail=detail)
+        return send()
+
+    def planned(event: RetryEvent) -> None:
+        log.info(
+            "%s: attempt %d failed (%s); retrying in %.1f s",
+            channel.name,
+            event.attempt,
+            _error_text(channel, event.error),
+            event.wait_s,
+        )
+        if on_retry is not None:
+            on_retry(event)
+
+    try:
+        detail = call_with_retry(
+            once,
+            budget=delivery_budget(retries, backoff),
+            classify=_classify,
+            name=channel.name,
+            on_retry=planned,
+        )
+    except Exception as exc:  # any channel failure is an outcome, never a crash
+        cause = exc.__cause__ if isinstance(exc, RetryAfterTooLong) else None
+        error = _error_text(channel, cause if isinstance(cause, Exception) else exc)
+        if isinstance(exc, RetryAfterTooLong):
+            error += f" (Retry-After {exc.asked_s:.0f} s is over the {exc.allowed_s:.0f} s allowed)"
+        log.warning("%s: attempt %d failed, giving up: %s", channel.name, attempts, error)
+        return ChannelOutcome(channel.name, ok=False, attempts=attempts, error=error)
+    return ChannelOutcome(channel.name, ok=True, attempts=attempts, detail=detail)
 
 
 def deliver(
@@ -99,7 +138,7 @@ def deliver(
     week: str | None = None,
     pages: int | None = None,
     link: str | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    on_retry: OnRetry | None = None,
 ) -> DeliveryReport:
     """Deliver one weekly PDF through every channel; never raises for a channel failure.
 
@@ -113,7 +152,7 @@ def deliver(
         week: ISO week; by default read from the stable file name ``fragility-YYYY-Www.pdf``.
         pages: page count, recorded in the archive index.
         link: a URL where readers can fetch the report, shown in messages.
-        sleep: injectable for tests.
+        on_retry: told about every planned retry (tests read the waits from it).
 
     Raises:
         FileNotFoundError: the PDF does not exist (nothing to deliver: a caller bug).
@@ -135,7 +174,7 @@ def deliver(
         def send(channel: ReportChannel = channel, current: Report = report) -> str:
             return channel.send_report(current)
 
-        outcome = _attempt(channel, send, retries, backoff, sleep)
+        outcome = _attempt(channel, send, retries, backoff, on_retry)
         if outcome.ok and isinstance(channel, FileDrop) and report.archived_path is None:
             report = replace(report, archived_path=Path(str(outcome.detail)))
         outcomes.append(outcome)
@@ -150,7 +189,7 @@ def notify(
     retries: int = 1,
     backoff: float = 1.0,
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    on_retry: OnRetry | None = None,
 ) -> DeliveryReport:
     """Send a pipeline alert through every channel that takes alerts (e-mail, webhook).
 
@@ -164,7 +203,7 @@ def notify(
         def send(channel: AlertChannel = channel) -> str:
             return channel.send_alert(alert)
 
-        outcomes.append(_attempt(channel, send, retries, backoff, sleep))
+        outcomes.append(_attempt(channel, send, retries, backoff, on_retry))
     result = DeliveryReport(subject=alert.title, pdf_path=None, outcomes=tuple(outcomes))
     log.info("%s", result.describe())
     return result

@@ -30,6 +30,7 @@ from orchestration.lib.distribution._model import (
     Report,
 )
 from orchestration.lib.distribution._redact import Redactor, mask_url
+from orchestration.lib.retry_policy import retry_after_seconds
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429})
 _URLLIB3_LOGGER = "urllib3.connectionpool"
@@ -119,5 +120,5 @@ class WebhookChannel:
         body = self._redact(response.text[:200].strip())
         message = f"{self.masked_url} answered HTTP {status}" + (f": {body}" if body else "")
         if status in _TRANSIENT_STATUS or status >= 500:
-            raise DeliveryError(message)
+            raise DeliveryError(message, retry_after_seconds(response.headers))
         raise PermanentDeliveryError(message)

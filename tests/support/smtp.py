@@ -1,95 +1,18 @@
-"""Real servers on 127.0.0.1 for testing the channels (and the alert sensors) offline.
+"""A real SMTP server on 127.0.0.1 for testing the e-mail channel and the alert sensors offline.
 
-* :class:`LoopbackWebhook` - an ``http.server`` in a thread on port 0 that records every POST
-  and answers from a script (``[500, 200]``: fail once, then accept);
-* :class:`LoopbackSmtp` - an aiosmtpd server with STARTTLS (certificate from a throwaway
-  ``trustme`` CA) and AUTH that only works after TLS, recording every message.
-
-Both are context managers that always shut their server down. ``aiosmtpd`` and ``trustme``
-are development dependencies, imported only when an SMTP server is started.
+:class:`LoopbackSmtp` is an aiosmtpd server with STARTTLS (certificate from a throwaway
+``trustme`` CA) and AUTH that only works after TLS, recording every message. It is a context
+manager that always shuts its server down. (Webhook fakes are pytest-httpserver: see
+``tests/support/webhook.py``.)
 """
 
 from __future__ import annotations
 
-import json
 import ssl
-import threading
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-
-
-@dataclass
-class RecordedRequest:
-    """One POST the loopback webhook received."""
-
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-class LoopbackWebhook:
-    """A webhook receiver on ``127.0.0.1:<free port>``.
-
-    ``statuses`` is consumed one per request (then 200): ``[500, 200]`` fails the first
-    delivery and accepts the retry; ``[404] * 10`` is a permanently bad URL."""
-
-    def __init__(self, statuses: Iterable[int] = ()):
-        self.statuses = list(statuses)
-        self.requests: list[RecordedRequest] = []
-        self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                length = int(self.headers.get("Content-Length", "0"))
-                body = self.rfile.read(length)
-                with hook._lock:
-                    hook.requests.append(RecordedRequest(self.path, dict(self.headers), body))
-                    status = hook.statuses.pop(0) if hook.statuses else 200
-                reply = b"ok" if status < 300 else b"server said no"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, format: str, *args: object) -> None:  # keep test output clean
-                pass
-
-        return Handler
-
-    def __enter__(self) -> LoopbackWebhook:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "server not started"
-        return self._server.server_address[1]
-
-    def url(self, path: str = "/services/T000/B000/hook-token") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
 
 
 @dataclass
