@@ -9,11 +9,9 @@ request leaves the renderer.
 from __future__ import annotations
 
 import base64
-import http.server
 import importlib.util
+import re
 import sys
-import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +19,8 @@ from types import ModuleType
 import pytest
 from jinja2 import UndefinedError
 from pypdf import PdfReader
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from reports import render_html, render_pdf
 from reports.context import DataQualityNote, ReportContext
@@ -44,32 +44,18 @@ def load_fixture_module() -> ModuleType:
     return sys.modules[name]
 
 
-class _CountingHandler(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def http_server() -> Iterator[tuple[str, list[str]]]:
-    """A real server on 127.0.0.1 (port chosen by the OS) recording every request."""
-    handler = type("Handler", (_CountingHandler,), {"requests": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler.requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def http_server(httpserver: HTTPServer) -> tuple[str, list[str]]:
+    """A real server on 127.0.0.1 (pytest-httpserver, port chosen by the OS) recording the
+    path of every request, whatever it asks for."""
+    seen: list[str] = []
+
+    def record(request: Request) -> Response:
+        seen.append(request.path)
+        return Response(b"", status=200, content_type="image/png")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(record)
+    return httpserver.url_for("/").rstrip("/"), seen
 
 
 def _payloads(base_url: str) -> tuple[str, ...]:
