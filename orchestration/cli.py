@@ -37,8 +37,9 @@ def prepare() -> None:
     from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
     from orchestration.lib.landing import ensure_schema_files
-    from orchestration.lib.settings import export_data_dir
+    from orchestration.lib.settings import ensure_usable_data_dir, export_data_dir
 
+    ensure_usable_data_dir()
     export_data_dir()  # the data directory may have changed since dbt_project was imported
     ensure_dagster_home()
     ensure_schema_files()
@@ -311,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perp-fragility",
         description="Crypto-derivatives fragility pipeline (Dagster + dbt/DuckDB + PDF report).",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (before the command)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="offline end-to-end run on the simulated market")
@@ -363,15 +367,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """The one error boundary: a :class:`~orchestration.errors.UserError` (or a missing or
+    unreadable file) prints one or two lines and exits non-zero; ``--debug`` re-raises it with
+    its traceback. Anything else is a bug and keeps its traceback."""
+    from orchestration.errors import USER_ERROR_EXIT, UserError
     from orchestration.instance import apply_instance_env
 
     args = build_parser().parse_args(argv)
-    apply_instance_env()
-    if getattr(args, "source", None):
-        import os
+    try:
+        apply_instance_env()
+        if getattr(args, "source", None):
+            import os
 
-        os.environ["PERP_FRAGILITY_SOURCE"] = args.source
-    args.func(args)
+            os.environ["PERP_FRAGILITY_SOURCE"] = args.source
+        args.func(args)
+    except (UserError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {_user_message(exc)}", file=sys.stderr)
+        raise SystemExit(USER_ERROR_EXIT) from None
+
+
+def _user_message(exc: Exception) -> str:
+    """A file error names the file (``OSError.filename``), not Python's repr of the call."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    return str(exc)
 
 
 if __name__ == "__main__":
