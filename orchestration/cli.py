@@ -12,15 +12,15 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
-DEMO_END = date(2026, 11, 22)  # a Sunday: the demo's last complete week is 2026-W47
-DEMO_DAYS = 120
+from orchestration.lib.demo_window import DEMO_DAYS, DEMO_END, demo_start
+
 # Step-level progress without Dagster's per-event DEBUG lines.
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -30,6 +30,17 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
+
+
+def _week(text: str) -> str:
+    """``--week``: an ISO week that exists (``2026-W47``), checked before anything starts."""
+    from orchestration.lib.weeks import week_monday
+
+    try:
+        week_monday(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text.strip()
 
 
 def prepare() -> None:
@@ -164,13 +175,18 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
 
 
 def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
-    """Run the weekly report job for ``iso_week``; print and return the PDF path."""
-    from orchestration.lib.weeks import report_path, week_monday
+    """Run the weekly report job for ``iso_week``; print and return the PDF path.
 
+    A week that cannot be reported (no data, not a partition) is a user error before the job
+    runs (orchestration/commands/report_week.py)."""
+    from orchestration.commands.report_week import require_reportable
+    from orchestration.lib.weeks import report_path, week_partition_key
+
+    require_reportable(iso_week)
     job = _definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
         instance=_instance(instance),
-        partition_key=week_monday(iso_week).isoformat(),
+        partition_key=week_partition_key(iso_week),
         run_config=CONSOLE_INFO,
     )
     if not result.success:
@@ -196,7 +212,7 @@ def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
 def cmd_demo(args: argparse.Namespace) -> None:
     from orchestration.lib.weeks import last_complete_week
 
-    start = args.end - timedelta(days=args.days - 1)
+    start = demo_start(args.end, args.days)
     prepare()
     run_range(start, args.end)
     render_week(last_complete_week(args.end))
@@ -334,7 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="render the PDF of one ISO week")
-    report.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    report.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
     report.set_defaults(func=cmd_report)
 
     rebuild = sub.add_parser("rebuild-warehouse", help="rebuild DuckDB from raw Parquet")
