@@ -147,8 +147,17 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    from orchestration.defs.partitions import FIRST_DATE_ENV, daily_partitions
+    from orchestration.errors import UserError
+
     if end < start:
-        raise SystemExit(f"--end {end} is before --start {start}")
+        raise UserError(f"--end {end} is before --start {start}")
+    first = date.fromisoformat(daily_partitions.get_first_partition_key())
+    if start < first:
+        raise UserError(
+            f"{start} is before the first daily partition {first}: "
+            f"set {FIRST_DATE_ENV}={start} (for `make dev` too) to land earlier days"
+        )
     job = _definitions().resolve_job_def("daily_market_job")
     tags = {
         ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),

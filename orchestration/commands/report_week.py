@@ -71,8 +71,7 @@ def require_reportable(iso_week: str) -> None:
     available = weeks_with_data()
     if iso_week not in available:
         raise UserError(
-            f"no data for {iso_week} in the warehouse; weeks with data: "
-            f"{describe_weeks(available)}"
+            f"no data for {iso_week} in the warehouse; weeks with data: {describe_weeks(available)}"
         )
     if not weekly_partitions.has_partition_key(week_partition_key(iso_week)):
         first = weekly_partitions.get_first_partition_key()

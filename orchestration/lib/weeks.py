@@ -44,9 +44,7 @@ def week_monday(iso_week: str) -> date:
     year, week = int(match[1]), int(match[2])
     last = weeks_in_year(year)
     if not 1 <= week <= last:
-        raise InvalidWeekError(
-            f"{iso_week} does not exist: ISO year {year} has weeks W01..W{last}"
-        )
+        raise InvalidWeekError(f"{iso_week} does not exist: ISO year {year} has weeks W01..W{last}")
     return date.fromisocalendar(year, week, 1)
 
 
