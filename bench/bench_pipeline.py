@@ -290,6 +290,8 @@ class Bench:
         env["PERP_FRAGILITY_DATA_DIR"] = str(data_dir)
         env["DAGSTER_HOME"] = str(data_dir / "dagster_home")
         env["PERP_FRAGILITY_SOURCE"] = "simulated"
+        # years of simulated history: daily partitions from 2020, not the demo window
+        env.setdefault("PERP_FRAGILITY_FIRST_DATE", "2020-01-01")
         for key in [
             k
             for k in env

@@ -12,15 +12,15 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
-DEMO_END = date(2026, 11, 22)  # a Sunday: the demo's last complete week is 2026-W47
-DEMO_DAYS = 120
+from orchestration.lib.demo_window import DEMO_DAYS, DEMO_END, demo_start
+
 # Step-level progress without Dagster's per-event DEBUG lines.
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -32,13 +32,25 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from exc
 
 
+def _week(text: str) -> str:
+    """``--week``: an ISO week that exists (``2026-W47``), checked before anything starts."""
+    from orchestration.lib.weeks import week_monday
+
+    try:
+        week_monday(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    return text.strip()
+
+
 def prepare() -> None:
     """Data folders, the Dagster instance and the dbt manifest (needed before defs import)."""
     from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
     from orchestration.lib.landing import ensure_schema_files
-    from orchestration.lib.settings import export_data_dir
+    from orchestration.lib.settings import ensure_usable_data_dir, export_data_dir
 
+    ensure_usable_data_dir()
     export_data_dir()  # the data directory may have changed since dbt_project was imported
     ensure_dagster_home()
     ensure_schema_files()
@@ -135,8 +147,17 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
         ASSET_PARTITION_RANGE_START_TAG,
     )
 
+    from orchestration.defs.partitions import FIRST_DATE_ENV, daily_partitions
+    from orchestration.errors import UserError
+
     if end < start:
-        raise SystemExit(f"--end {end} is before --start {start}")
+        raise UserError(f"--end {end} is before --start {start}")
+    first = date.fromisoformat(daily_partitions.get_first_partition_key())
+    if start < first:
+        raise UserError(
+            f"{start} is before the first daily partition {first}: "
+            f"set {FIRST_DATE_ENV}={start} (for `make dev` too) to land earlier days"
+        )
     job = _definitions().resolve_job_def("daily_market_job")
     tags = {
         ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
@@ -163,13 +184,18 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
 
 
 def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
-    """Run the weekly report job for ``iso_week``; print and return the PDF path."""
-    from orchestration.lib.weeks import report_path, week_monday
+    """Run the weekly report job for ``iso_week``; print and return the PDF path.
 
+    A week that cannot be reported (no data, not a partition) is a user error before the job
+    runs (orchestration/commands/report_week.py)."""
+    from orchestration.commands.report_week import require_reportable
+    from orchestration.lib.weeks import report_path, week_partition_key
+
+    require_reportable(iso_week)
     job = _definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
         instance=_instance(instance),
-        partition_key=week_monday(iso_week).isoformat(),
+        partition_key=week_partition_key(iso_week),
         run_config=CONSOLE_INFO,
     )
     if not result.success:
@@ -195,7 +221,7 @@ def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
 def cmd_demo(args: argparse.Namespace) -> None:
     from orchestration.lib.weeks import last_complete_week
 
-    start = args.end - timedelta(days=args.days - 1)
+    start = demo_start(args.end, args.days)
     prepare()
     run_range(start, args.end)
     render_week(last_complete_week(args.end))
@@ -311,6 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perp-fragility",
         description="Crypto-derivatives fragility pipeline (Dagster + dbt/DuckDB + PDF report).",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (before the command)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="offline end-to-end run on the simulated market")
@@ -330,7 +359,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="render the PDF of one ISO week")
-    report.add_argument("--week", required=True, help="ISO week, e.g. 2026-W47")
+    report.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
     report.set_defaults(func=cmd_report)
 
     rebuild = sub.add_parser("rebuild-warehouse", help="rebuild DuckDB from raw Parquet")
@@ -363,15 +392,32 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """The one error boundary: a :class:`~orchestration.errors.UserError` (or a missing or
+    unreadable file) prints one or two lines and exits non-zero; ``--debug`` re-raises it with
+    its traceback. Anything else is a bug and keeps its traceback."""
+    from orchestration.errors import USER_ERROR_EXIT, UserError
     from orchestration.instance import apply_instance_env
 
     args = build_parser().parse_args(argv)
-    apply_instance_env()
-    if getattr(args, "source", None):
-        import os
+    try:
+        apply_instance_env()
+        if getattr(args, "source", None):
+            import os
 
-        os.environ["PERP_FRAGILITY_SOURCE"] = args.source
-    args.func(args)
+            os.environ["PERP_FRAGILITY_SOURCE"] = args.source
+        args.func(args)
+    except (UserError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {_user_message(exc)}", file=sys.stderr)
+        raise SystemExit(USER_ERROR_EXIT) from None
+
+
+def _user_message(exc: Exception) -> str:
+    """A file error names the file (``OSError.filename``), not Python's repr of the call."""
+    if isinstance(exc, OSError) and exc.filename is not None:
+        return f"{exc.strerror or type(exc).__name__}: {exc.filename}"
+    return str(exc)
 
 
 if __name__ == "__main__":

@@ -63,10 +63,18 @@ def ensure_dagster_home() -> Path:
     home = Path(
         os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home"
     ).resolve()
-    home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(INSTANCE_YAML.format(home=home))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        if not config.exists():
+            config.write_text(INSTANCE_YAML.format(home=home))
+    except OSError as exc:
+        from orchestration.errors import UserError
+
+        raise UserError(
+            f"DAGSTER_HOME={home} is not usable ({exc.strerror or exc}): unset it to use "
+            f"<{settings.DATA_DIR_ENV}>/dagster_home, or point it at a writable folder"
+        ) from exc
     os.environ["DAGSTER_HOME"] = str(home)
     apply_instance_env()
     return home

@@ -18,15 +18,19 @@ e.g. from the UI's launchpad) or when the landing run before it wrote a day olde
 incremental window (``orchestration/lib/incremental.py``).
 """
 
+import time
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_project import dbt_project
+from orchestration.lib import settings
+from orchestration.lib.dbt_descriptions import test_description
 from orchestration.lib.incremental import LANDED_FROM_TAG, needs_full_refresh
+from orchestration.lib.mart_metadata import is_mart, mart_profiles, model_name, tidy
 from orchestration.lib.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -40,6 +44,27 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check, described by its dbt test (lib/dbt_descriptions.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=test_description(manifest["nodes"][unique_id]),
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            automation_condition=spec.automation_condition,
+        )
 
 
 class WarehouseBuildConfig(dg.Config):
@@ -75,4 +100,34 @@ def warehouse_models(
 ) -> Iterator[Any]:
     """Build the warehouse (seed, run, test) from what landed since the last build."""
     with warehouse_lock(exclusive=True):
-        yield from dbt.cli(build_args(context, config), context=context).stream()
+        events: list[Any] = []
+        failure: Exception | None = None
+        try:
+            events.extend(dbt.cli(build_args(context, config), context=context).stream())
+        except Exception as exc:  # noqa: BLE001 - re-raised below, after the built models
+            failure = exc
+        yield from with_operator_metadata(context, events)
+    if failure is not None:
+        raise failure
+
+
+def with_operator_metadata(context: dg.AssetExecutionContext, events: list[Any]) -> Iterator[Any]:
+    """dbt's events without its bookkeeping, marts with their profile (lib/mart_metadata.py).
+
+    The events are yielded once dbt has exited: the profile reads the warehouse, which the dbt
+    process holds locked while it runs. A failed build still records the models it built."""
+    marts = [
+        name
+        for event in events
+        if isinstance(event, dg.Output) and is_mart(name := model_name(event.metadata))
+    ]
+    began = time.perf_counter()
+    profiles = mart_profiles(settings.warehouse_path(), marts)
+    if profiles:
+        context.log.info(f"profiled {len(profiles)} marts in {time.perf_counter() - began:.2f} s")
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetCheckResult | dg.AssetMaterialization):
+            name = model_name(event.metadata)
+            extra = profiles.get(name, {}) if isinstance(event, dg.Output) and name else {}
+            event = event.with_metadata({**tidy(event.metadata), **extra})
+        yield event

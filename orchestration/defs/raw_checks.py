@@ -7,6 +7,7 @@ its rows is a partial fetch). Both warn rather than block: stale data is still t
 there is, and the report states its dates; the blocking check is the venue-day coverage.
 """
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -14,7 +15,13 @@ import dagster as dg
 
 from orchestration.defs.raw_landing import raw_asset_key
 from orchestration.lib import landing
-from orchestration.lib.freshness import expected_latest_day, partition_rows, row_count_anomaly
+from orchestration.lib.freshness import (
+    expected_latest_day,
+    freshness_as_of,
+    landed_days,
+    partition_rows,
+    row_count_anomaly,
+)
 from orchestration.lib.raw_schemas import ALL_DATASETS
 
 FRESHNESS = "fresh_against_calendar"
@@ -30,7 +37,8 @@ _BY_KEY = {raw_asset_key(d): d for d in ALL_DATASETS}
             dg.AssetCheckSpec(
                 FRESHNESS,
                 asset=raw_asset_key(d),
-                description="Warns when the newest landed day lags the source's calendar.",
+                description="Warns when the newest landed day lags the source's publication "
+                "calendar, judged as of today (live) or the data's own end (simulated).",
             ),
             dg.AssetCheckSpec(
                 VOLUME,
@@ -44,7 +52,11 @@ _BY_KEY = {raw_asset_key(d): d for d in ALL_DATASETS}
 def raw_freshness_and_volume(
     context: dg.AssetCheckExecutionContext,
 ) -> Iterator[dg.AssetCheckResult]:
-    today = datetime.now(UTC).date()
+    today, as_of_rule = freshness_as_of(
+        os.environ.get("PERP_FRAGILITY_SOURCE", "simulated"),
+        datetime.now(UTC).date(),
+        landed_days(landing.dataset_dir(d) for d in ALL_DATASETS),
+    )
     for check_key in context.selected_asset_check_keys:
         dataset = _BY_KEY[check_key.asset_key]
         rows = partition_rows(landing.dataset_dir(dataset))
@@ -61,6 +73,7 @@ def raw_freshness_and_volume(
                 metadata={
                     "latest_landed": str(latest),
                     "expected_latest": expected.isoformat(),
+                    "judged_as_of": f"{today} ({as_of_rule})",
                     "days_behind": lag if lag is not None else -1,
                 },
             )

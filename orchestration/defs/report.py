@@ -1,12 +1,11 @@
 """The weekly fragility report: a PDF per ISO week, rendered from the marts.
 
-Weekly partitions start on Monday (UTC); partition ``2026-11-16`` renders
+Weekly partitions are ISO weeks (UTC); partition ``2026-W47-1`` renders
 ``data/reports/fragility-2026-W47.pdf``. The asset only reads the warehouse (read-only, closed
 as soon as the context is built) but shares the warehouse pool with dbt so it never meets a
 writer's lock. Rendering is deterministic: it is not retried.
 """
 
-from datetime import date
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -16,7 +15,7 @@ from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib import settings
 from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
 from orchestration.lib.warehouse_lock import warehouse_lock
-from orchestration.lib.weeks import iso_week_of, report_path
+from orchestration.lib.weeks import report_path, week_of_partition_key
 from reports import ReportContext, filters, render_pdf
 
 REPORT_MARTS = (
@@ -43,7 +42,7 @@ REPORT_MARTS = (
 def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """Weekly PDF on market fragility for the ISO week of the partition (grain: one file per
     week), read line by line from the warehouse marts."""
-    iso_week = iso_week_of(date.fromisoformat(context.partition_key))
+    iso_week = week_of_partition_key(context.partition_key)
     with warehouse_lock(exclusive=False):
         conn = open_warehouse_readonly(settings.warehouse_path())
         try:

@@ -4,11 +4,18 @@ Plain logic for the raw asset checks: what the newest landed day *should* be tod
 each source publishes (exchanges and rates daily; ETF flows on NYSE trading days after the
 close; CFTC positions as of Tuesday released on Friday), and whether a day's row count looks
 like its recent history.
+
+"Today" depends on the source (:func:`freshness_as_of`). A live pipeline is judged against the
+wall clock: data that stopped arriving is stale. The simulated market has no clock of its own:
+it is judged against the day after the newest landed partition of any raw dataset (the end of
+the landed window), so a demo over a fixed past window reads fresh when every dataset reaches
+the window's end, and still flags a dataset that stops short of it.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,6 +38,28 @@ def expected_latest_day(domain: str, today: date) -> date:
             tuesday -= timedelta(days=7)
         return tuesday
     return today - timedelta(days=1)
+
+
+def landed_days(dataset_dirs: Iterable[Path]) -> list[date]:
+    """Every landed day (``dt=`` folder names, no file read) across ``dataset_dirs``."""
+    return [
+        date.fromisoformat(folder.name.removeprefix("dt="))
+        for dataset_dir in dataset_dirs
+        for folder in dataset_dir.glob("dt=*")
+    ]
+
+
+def freshness_as_of(source: str, wall_clock: date, landed: Iterable[date]) -> tuple[date, str]:
+    """The "today" freshness is judged on, and how it was chosen (for the check's metadata).
+
+    ``live``: the wall clock. ``simulated``: the day after the newest landed day (the data's
+    own end); with nothing landed, the wall clock."""
+    if source == "live":
+        return wall_clock, "wall clock (live source)"
+    newest = max(landed, default=None)
+    if newest is None:
+        return wall_clock, "wall clock (nothing landed yet)"
+    return newest + timedelta(days=1), f"day after the newest landed day {newest} ({source} source)"
 
 
 def partition_rows(dataset_dir: Path) -> dict[date, int]:

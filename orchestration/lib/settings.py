@@ -22,6 +22,27 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, "./data")).expanduser().resolve()
 
 
+def ensure_usable_data_dir() -> Path:
+    """Create the data directory and prove it is writable, or raise a :class:`UserError` that
+    names ``PERP_FRAGILITY_DATA_DIR``: a later failure deep in Dagster or dbt would not."""
+    import tempfile
+
+    from orchestration.errors import UserError
+
+    path = data_dir()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise UserError(
+            f"{DATA_DIR_ENV}={path} is not a usable data directory ({exc.strerror or exc}).\n"
+            f"Point {DATA_DIR_ENV} at a writable folder (default ./data), "
+            f"e.g. export {DATA_DIR_ENV}=$PWD/data"
+        ) from exc
+    return path
+
+
 def raw_dir() -> Path:
     return data_dir() / "raw"
 

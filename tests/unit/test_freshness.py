@@ -43,3 +43,19 @@ def test_partition_rows_reads_footers(tmp_path):
         pq.write_table(pa.table({"x": list(range(n))}), folder / "part-0.parquet")
     pq.write_table(pa.table({"x": [1]}), tmp_path / "dt=2026-11-21" / "part-import.parquet")
     assert partition_rows(tmp_path) == {date(2026, 11, 20): 3, date(2026, 11, 21): 6}
+
+
+def test_freshness_as_of_follows_the_source(tmp_path):
+    from orchestration.lib.freshness import freshness_as_of, landed_days
+
+    for name in ("a/dt=2026-11-21", "a/dt=2026-11-22", "b/dt=2026-11-20"):
+        (tmp_path / name).mkdir(parents=True)
+    landed = landed_days([tmp_path / "a", tmp_path / "b", tmp_path / "missing"])
+    assert sorted(landed) == [date(2026, 11, 20), date(2026, 11, 21), date(2026, 11, 22)]
+    wall = date(2026, 12, 3)
+    as_of, rule = freshness_as_of("simulated", wall, landed)
+    assert as_of == date(2026, 11, 23) and "2026-11-22" in rule
+    # the demo's exchange data reaches the window's end: fresh; a dataset stopping at 11-20 lags
+    assert expected_latest_day("exchange", as_of) == date(2026, 11, 22)
+    assert freshness_as_of("live", wall, landed) == (wall, "wall clock (live source)")
+    assert freshness_as_of("simulated", wall, [])[0] == wall

@@ -7,7 +7,13 @@ import pytest
 
 from orchestration.lib.coverage import funding_gaps
 from orchestration.lib.venues import venue_rules
-from orchestration.lib.weeks import iso_week_of, last_complete_week, week_monday
+from orchestration.lib.weeks import (
+    iso_week_of,
+    last_complete_week,
+    week_monday,
+    week_of_partition_key,
+    week_partition_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +34,15 @@ def test_iso_week_round_trip_and_bad_input():
     assert iso_week_of(date(2026, 11, 16)) == "2026-W47"
     with pytest.raises(ValueError, match="2026-W47"):
         week_monday("2026-47")
+    with pytest.raises(ValueError, match="ISO year 2027 has weeks W01..W52"):
+        week_monday("2027-W53")
+    assert week_monday("2026-W53") == date(2026, 12, 28)
+
+
+def test_weekly_partition_keys_are_iso_week_dates():
+    assert week_partition_key("2026-W47") == "2026-W47-1"
+    assert week_of_partition_key("2026-W47-1") == "2026-W47"
+    assert week_of_partition_key(week_partition_key("2026-W53")) == "2026-W53"
 
 
 def test_venue_rules_follow_the_venue_facts():

@@ -1,4 +1,6 @@
 -- The configured fragility weights (var fragility_weights) sum to 1 and are all positive.
+-- Attached to the mart the weights score (a Dagster asset check on it, not an orphan test):
+-- depends_on: {{ ref('fct_fragility_weekly') }}
 with
 
 weights as (

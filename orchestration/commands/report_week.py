@@ -1,0 +1,81 @@
+"""Which weeks can be reported, checked before the report job runs: a week without data, a
+week outside the report partitions or a missing warehouse is a user error in two lines, not
+a failed Dagster run with its tracebacks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from orchestration.errors import UserError
+from orchestration.lib import settings
+from orchestration.lib.weeks import iso_week_of, week_monday, week_partition_key
+
+# The same rule as report_context.build_report_context: a week is reportable when the
+# fragility index or any funding exists for it.
+WEEKS_WITH_DATA_SQL = """
+select distinct week_start from (
+    select week_start from main.fct_fragility_weekly
+    union all
+    select date_trunc('week', date)::date as week_start from main.fct_funding_daily
+)
+order by week_start
+"""
+
+
+def weeks_with_data() -> list[str]:
+    """ISO weeks the warehouse can report, oldest first; raises :class:`UserError` when the
+    warehouse does not exist or has not been built."""
+    import duckdb
+
+    from orchestration.lib.report_context import open_warehouse_readonly
+    from orchestration.lib.warehouse_lock import warehouse_lock
+
+    path = settings.warehouse_path()
+    if not path.is_file():
+        raise UserError(
+            f"no warehouse in {settings.DATA_DIR_ENV}={settings.data_dir()}: "
+            "run `perp-fragility demo` (or `perp-fragility run --start ... --end ...`) first"
+        )
+    with warehouse_lock(exclusive=False):
+        conn = open_warehouse_readonly(path)
+        try:
+            rows = conn.execute(WEEKS_WITH_DATA_SQL).fetchall()
+        except duckdb.CatalogException as exc:
+            raise UserError(
+                f"the warehouse {path} has no report marts yet: run "
+                "`perp-fragility rebuild-warehouse` (or `perp-fragility demo`)"
+            ) from exc
+        finally:
+            conn.close()
+    return [iso_week_of(row[0]) for row in rows]
+
+
+def describe_weeks(weeks: list[str]) -> str:
+    """``2026-W30..2026-W47`` for a run of consecutive weeks, comma-separated runs otherwise."""
+    if not weeks:
+        return "none"
+    runs: list[list[str]] = [[weeks[0]]]
+    for week in weeks[1:]:
+        if week_monday(week) - week_monday(runs[-1][-1]) == timedelta(days=7):
+            runs[-1].append(week)
+        else:
+            runs.append([week])
+    return ", ".join(r[0] if len(r) == 1 else f"{r[0]}..{r[-1]}" for r in runs)
+
+
+def require_reportable(iso_week: str) -> None:
+    """Raise a :class:`UserError` unless ``iso_week`` is a report partition with data."""
+    from orchestration.defs.partitions import FIRST_DATE_ENV, weekly_partitions
+
+    week_monday(iso_week)  # the shape and the week number, before opening anything
+    available = weeks_with_data()
+    if iso_week not in available:
+        raise UserError(
+            f"no data for {iso_week} in the warehouse; weeks with data: {describe_weeks(available)}"
+        )
+    if not weekly_partitions.has_partition_key(week_partition_key(iso_week)):
+        first = weekly_partitions.get_first_partition_key()
+        raise UserError(
+            f"{iso_week} is not a report partition (they start at {first} and end with the "
+            f"last complete week before {date.today()}); set {FIRST_DATE_ENV} to report earlier"
+        )
