@@ -16,9 +16,9 @@ from orchestration.lib.live import (
     capabilities,
     venue_configs,
 )
-from orchestration.lib.live.emulator import HOUR
-from orchestration.lib.live.loopback import LoopbackServer
 from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+from tests.support.venue_emulator import HOUR
+from tests.support.venue_loopback import LoopbackServer
 
 DAY = date(2026, 11, 16)
 NEXT = date(2026, 11, 17)

@@ -17,7 +17,6 @@ Three traps shape this module (STACK.md):
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,7 +99,6 @@ class VenueContext:
     config: VenueConfig
     exchange: ccxt.Exchange
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
     stats: RetryStats = field(default_factory=RetryStats)
     markets_reloaded: bool = False
@@ -111,8 +109,8 @@ class VenueContext:
 
     def call(self, describe: str, fn: Callable[[], Any]) -> Any:
         return call_with_retry(
-            fn, policy=self.policy, exchange=self.exchange, stats=self.stats,
-            sleep=self.sleep, rng=self.rng, describe=f"{self.config.venue} {describe}",
+            fn, policy=self.policy, venue=self.config.venue, exchange=self.exchange,
+            stats=self.stats, rng=self.rng, describe=f"{self.config.venue} {describe}",
         )
 
     def load_markets(self) -> None:

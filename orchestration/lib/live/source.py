@@ -9,8 +9,7 @@ it; tests and the benchmark drive it directly.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -61,7 +60,6 @@ class LiveFetcher:
         api_urls: Mapping[str, str] | None = None,
         sessions: Mapping[str, requests.Session] | None = None,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         incomplete_refetches: int = 1,
         enable_rate_limit: bool = True,
     ) -> None:
@@ -69,7 +67,6 @@ class LiveFetcher:
         self.api_urls = dict(api_urls or {})
         self.sessions = dict(sessions or {})
         self.policy = policy or RetryPolicy()
-        self.sleep = sleep
         self.incomplete_refetches = incomplete_refetches
         self.enable_rate_limit = enable_rate_limit
         self._clients: dict[str, tuple[VenueConfig, ccxt.Exchange]] = {}
@@ -99,7 +96,7 @@ class LiveFetcher:
         results: dict[str, VenueResult] = {}
         if exchange:
             results = fetch_venues(
-                self.clients(), start, end, exchange, policy=self.policy, sleep=self.sleep,
+                self.clients(), start, end, exchange, policy=self.policy,
                 incomplete_refetches=self.incomplete_refetches,
             )
         tables = tables_by_day(results.values(), days, exchange)

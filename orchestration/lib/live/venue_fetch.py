@@ -19,12 +19,10 @@ outcome counts what the landing will quarantine (same ``split_valid`` rules).
 
 from __future__ import annotations
 
-import logging
 import random
 import re
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 import ccxt
+import dagster as dg
 import pyarrow as pa
 
 from orchestration.lib import landing
@@ -52,7 +51,7 @@ from orchestration.lib.live.series import (
 )
 from orchestration.lib.raw_schemas import DATASETS_BY_NAME
 
-log = logging.getLogger(__name__)
+log = dg.get_dagster_logger("live")
 
 ROW_TIME_COLUMN = {
     "funding_rates": "funding_ts",
@@ -235,7 +234,6 @@ def fetch_venue(
     datasets: Iterable[str],
     *,
     policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
     incomplete_refetches: int = 1,
     rng: random.Random | None = None,
 ) -> VenueResult:
@@ -246,7 +244,7 @@ def fetch_venue(
     """
     days = [start_day + timedelta(days=i) for i in range((end_day - start_day).days)]
     start_ms, end_ms = day_start_ms(start_day), day_start_ms(end_day)
-    ctx = VenueContext(config, exchange, policy or RetryPolicy(), sleep, rng or random.Random())
+    ctx = VenueContext(config, exchange, policy or RetryPolicy(), rng or random.Random())
     result = VenueResult(venue=config.venue)
     wanted = [d for d in EXCHANGE_DATASET_NAMES if d in set(datasets)]
     try:
@@ -322,7 +320,6 @@ def fetch_venues(
     datasets: Iterable[str],
     *,
     policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
     incomplete_refetches: int = 1,
 ) -> dict[str, VenueResult]:
     """``fetch_venue`` for every venue in parallel: rate limits are per venue, and one slow
@@ -333,7 +330,7 @@ def fetch_venues(
     with ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="venue") as pool:
         futures = {
             venue: pool.submit(fetch_venue, cfg, ex, start_day, end_day, datasets,
-                               policy=policy, sleep=sleep,
+                               policy=policy,
                                incomplete_refetches=incomplete_refetches)
             for venue, (cfg, ex) in clients.items()
         }

@@ -1,6 +1,6 @@
 """Offline emulation of the five venues' public REST endpoints, in their documented formats.
 
-Used by the tests and the benchmark through :mod:`orchestration.lib.live.loopback`: ccxt's real
+Used by the tests and the benchmark through :mod:`tests.support.venue_loopback`: ccxt's real
 request building and parsing run against these replies. Market metadata comes from real-shaped
 fixtures in ``tests/fixtures/ccxt/<venue>/`` (exchangeInfo, instruments-info, instruments,
 get_instruments, meta); time series are generated from a deterministic synthetic market and
@@ -19,9 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from orchestration.lib.settings import PROJECT_ROOT
-
-FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "ccxt"
+FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "ccxt"
 HOUR = 3_600_000
 DAY = 24 * HOUR
 
