@@ -285,18 +285,22 @@ def _served_bar(server: LoopbackServer, venue: str, path: str, where: dict, open
     raise AssertionError(f"{venue}: no {path} {where} reply served a bar at {open_ms}")
 
 
+def _venue_id(symbol: str, sep: str = "") -> str:
+    """``BTC/USDT:USDT`` or ``BTC/USDT`` -> ``BTCUSDT`` (``BTC-USDT`` with ``sep='-'``)."""
+    return symbol.split(":")[0].replace("/", sep)
+
+
 CANDLE_ENDPOINTS = {
     # (venue, market type) -> (path, params identifying the market's request)
-    ("binance", "perp"): ("/fapi/v1/klines", lambda s: {"symbol": s.split(":")[0].replace(
-        "/", "")}),
-    ("binance", "spot"): ("/api/v3/klines", lambda s: {"symbol": s.replace("/", "")}),
+    ("binance", "perp"): ("/fapi/v1/klines", lambda s: {"symbol": _venue_id(s)}),
+    ("binance", "spot"): ("/api/v3/klines", lambda s: {"symbol": _venue_id(s)}),
     ("bybit", "perp"): ("/v5/market/kline", lambda s: {"category": "linear",
-                                                        "symbol": s.split(":")[0].replace("/", "")}),
+                                                        "symbol": _venue_id(s)}),
     ("bybit", "spot"): ("/v5/market/kline", lambda s: {"category": "spot",
-                                                        "symbol": s.replace("/", "")}),
-    ("okx", "perp"): ("/api/v5/market/candles", lambda s: {"instId": s.split(":")[0].replace(
-        "/", "-") + "-SWAP"}),
-    ("okx", "spot"): ("/api/v5/market/candles", lambda s: {"instId": s.replace("/", "-")}),
+                                                        "symbol": _venue_id(s)}),
+    ("okx", "perp"): ("/api/v5/market/candles", lambda s: {"instId": _venue_id(s, "-")
+                                                            + "-SWAP"}),
+    ("okx", "spot"): ("/api/v5/market/candles", lambda s: {"instId": _venue_id(s, "-")}),
 }
 
 
