@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from orchestration.lib.live import backfill, venue_configs  # noqa: E402
-from orchestration.lib.live.loopback import LoopbackServer, rate_limit_rules  # noqa: E402
+from tests.support.venue_loopback import LoopbackServer, rate_limit_rules  # noqa: E402
 from orchestration.resources.live_market import LiveMarketSource  # noqa: E402
 
 DATASETS = frozenset({"funding_rates", "open_interest"})

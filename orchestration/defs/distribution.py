@@ -21,6 +21,24 @@ DELIVERY_CHECK = "all_channels_delivered"
 DELIVERY_KEY = dg.AssetKey(["reports", "weekly_report_delivery"])
 
 
+def report_summary(
+    instance: dg.DagsterInstance, partition_key: str
+) -> tuple[dict[str, object], object | None]:
+    """The summary and page count of *this* week's PDF: the latest materialisation of the
+    report's ``partition_key``, not the latest of any week (a re-render of an older week
+    must not mail that week's numbers under this week's name)."""
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=weekly_fragility_pdf.key,
+                              asset_partitions=[partition_key]),
+        limit=1,
+    ).records
+    materialization = records[0].asset_materialization if records else None
+    meta = materialization.metadata if materialization else {}
+    summary = json.loads(json.dumps(meta["summary"].value)) if "summary" in meta else {}
+    pages = meta["pages"].value if "pages" in meta else None
+    return summary, pages
+
+
 # A multi-asset with ``can_subset=True`` so the check's result is optional: with no channel
 # configured the step emits none, and the UI shows the planned check as "Skipped" (Dagster's
 # status for a check planned in a successful run that reported nothing), not "Passed".
@@ -53,10 +71,7 @@ def weekly_report_delivery(
     """Hands the week's PDF to every configured channel (grain: one delivery per week)."""
     iso_week = week_of_partition_key(context.partition_key)
     pdf = report_path(iso_week)
-    record = context.instance.get_latest_materialization_event(weekly_fragility_pdf.key)
-    meta = record.asset_materialization.metadata if record and record.asset_materialization else {}
-    summary = json.loads(json.dumps(meta["summary"].value)) if "summary" in meta else {}
-    pages = meta["pages"].value if "pages" in meta else None
+    summary, pages = report_summary(context.instance, context.partition_key)
     report = distribution.deliver_report(pdf, summary, week=iso_week, pages=pages)
     context.log.info(report.describe())
     failed = [o.channel for o in report.outcomes if not o.ok]

@@ -54,6 +54,18 @@ def partition_dir(dataset: RawDataset, day: date, root: Path | None = None) -> P
     return dataset_dir(dataset, root) / f"dt={day.isoformat()}"
 
 
+def _process_umask() -> int:
+    """The process umask (read by setting and restoring it; done once, at import)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_process_umask()
+"""Mode of landed files: what ``open()`` would give under the process umask (0644 with the
+usual 022), not ``mkstemp``'s private 0600, so other service users can read the lake."""
+
+
 def _atomic_write(table: pa.Table, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
@@ -61,6 +73,7 @@ def _atomic_write(table: pa.Table, target: Path) -> None:
     try:
         # Fixed writer options and no wall-clock metadata: the same rows give the same bytes.
         pq.write_table(table, tmp, compression="zstd", write_statistics=True)
+        os.chmod(tmp, _FILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

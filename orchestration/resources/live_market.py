@@ -18,7 +18,6 @@ A drop-in for :class:`SimulatedMarketSource` (same ``fetch_day``), selected by c
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,7 +39,7 @@ from orchestration.lib.live.source import LiveFetcher, WindowResult
 from orchestration.lib.venues import venues as seed_venues
 from orchestration.resources.market_source import MarketSourceResource
 
-log = logging.getLogger(__name__)
+log = dg.get_dagster_logger("live")
 
 SOURCE_LABEL = "live"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.lib.live import LiveFetcher, venue_configs
-from orchestration.lib.live.emulator import EMULATORS, SyntheticMarket
-from orchestration.lib.live.loopback import Fault, LoopbackServer
+from tests.support.venue_emulator import EMULATORS, SyntheticMarket
+from tests.support.venue_loopback import Fault, LoopbackServer
 
 pytestmark = pytest.mark.realdata
 

@@ -12,10 +12,10 @@ import pytest
 
 from orchestration.lib import landing
 from orchestration.lib.live import backfill, day_is_finished, read_outcomes
-from orchestration.lib.live.emulator import HOUR
-from orchestration.lib.live.loopback import Fault, LoopbackServer
 from orchestration.lib.raw_schemas import DATASETS_BY_NAME, EXCHANGE_DATASETS
 from orchestration.resources.live_market import LiveMarketSource, VenuesUnreachable
+from tests.support.venue_emulator import HOUR
+from tests.support.venue_loopback import Fault, LoopbackServer
 
 DAY = date(2026, 11, 16)
 CLOCK = int(datetime(2026, 11, 16, 13, tzinfo=UTC).timestamp() * 1000)

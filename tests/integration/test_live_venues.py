@@ -16,9 +16,9 @@ from orchestration.lib.live import (
     capabilities,
     venue_configs,
 )
-from orchestration.lib.live.emulator import HOUR
-from orchestration.lib.live.loopback import LoopbackServer
 from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+from tests.support.venue_emulator import HOUR
+from tests.support.venue_loopback import LoopbackServer
 
 DAY = date(2026, 11, 16)
 NEXT = date(2026, 11, 17)
@@ -67,7 +67,11 @@ def test_every_venue_and_dataset_has_a_defined_outcome(served, venue: str, datas
             and outcome.found == outcome.expected == len(rows)
             or dataset in ("funding_rates", "premium_index")
         )
-        assert {r["source"] for r in rows} == {venue_configs([venue])[0].source}
+        (config,) = venue_configs([venue])
+        sources = {config.source} | ({f"ccxt:{config.spot_exchange_id}"}
+                                     if dataset == "ohlcv_daily" and config.spot_exchange_id
+                                     else set())
+        assert {r["source"] for r in rows} == sources
         assert all(r["base_asset"] in ("ETH", "BTC") for r in rows)
     else:
         assert outcome.status == "not available"
@@ -241,3 +245,112 @@ def test_a_40_day_window_pages_completely_on_every_venue() -> None:
     assert sum(t["funding_rates"].num_rows for t in result.tables.values()) == 40 * 2 * (3 * 4 + 24)
     assert okx_oi_calls == 2 * 10  # 960 hourly points per symbol in pages of 100
     assert hl_funding_calls == 2 * 2  # 960 hourly settlements per coin in pages of 500
+
+
+# ---------------------------------------------------------------- values per market type
+
+DAY_MS = _ms(datetime(2026, 11, 16, tzinfo=UTC))
+ONE_DAY_MS = 24 * HOUR
+
+
+def _bars(venue: str, path: str, params: dict, body) -> dict[int, tuple[float, float | None]]:
+    """open time -> (close, base volume) of a served candle reply, read as the venue documents
+    it (OKX: spot ``vol`` is base currency, derivatives ``volCcy``; Deribit: columns)."""
+    if venue == "binance":
+        return {int(r[0]): (float(r[4]), float(r[5])) for r in body}
+    if venue == "bybit":
+        return {int(r[0]): (float(r[4]), float(r[5])) for r in body["result"]["list"]}
+    if venue == "okx":
+        spot = params["instId"].count("-") == 1
+        return {int(r[0]): (float(r[4]), float(r[5] if spot else r[6])) for r in body["data"]}
+    if venue == "deribit":
+        res = body["result"]
+        return {int(t): (float(c), None) for t, c in zip(res["ticks"], res["close"], strict=True)}
+    raise AssertionError(venue)
+
+
+def _served_bar(server: LoopbackServer, venue: str, path: str, where: dict, open_ms: int
+                ) -> tuple[float, float | None]:
+    """The bar the loopback server really sent on ``path`` for the request whose params
+    contain ``where`` (replayed through the same emulator, which is deterministic)."""
+    for record in server.requests:
+        if record.venue != venue or record.path != path or record.status != 200:
+            continue
+        if any(str(record.params.get(k)) != str(v) for k, v in where.items()):
+            continue
+        _, body, _ = server.emulators[venue].handle(record.method, path, dict(record.params))
+        bars = _bars(venue, path, record.params, body)
+        if open_ms in bars:
+            return bars[open_ms]
+    raise AssertionError(f"{venue}: no {path} {where} reply served a bar at {open_ms}")
+
+
+def _venue_id(symbol: str, sep: str = "") -> str:
+    """``BTC/USDT:USDT`` or ``BTC/USDT`` -> ``BTCUSDT`` (``BTC-USDT`` with ``sep='-'``)."""
+    return symbol.split(":")[0].replace("/", sep)
+
+
+CANDLE_ENDPOINTS = {
+    # (venue, market type) -> (path, params identifying the market's request)
+    ("binance", "perp"): ("/fapi/v1/klines", lambda s: {"symbol": _venue_id(s)}),
+    ("binance", "spot"): ("/api/v3/klines", lambda s: {"symbol": _venue_id(s)}),
+    ("bybit", "perp"): ("/v5/market/kline", lambda s: {"category": "linear",
+                                                        "symbol": _venue_id(s)}),
+    ("bybit", "spot"): ("/v5/market/kline", lambda s: {"category": "spot",
+                                                        "symbol": _venue_id(s)}),
+    ("okx", "perp"): ("/api/v5/market/candles", lambda s: {"instId": _venue_id(s, "-")
+                                                            + "-SWAP"}),
+    ("okx", "spot"): ("/api/v5/market/candles", lambda s: {"instId": _venue_id(s, "-")}),
+}
+
+
+@pytest.mark.parametrize(("venue", "market_type"), sorted(CANDLE_ENDPOINTS))
+def test_candle_closes_and_volumes_come_from_the_market_types_own_api(
+    served, venue: str, market_type: str
+) -> None:
+    """Spot candles from the spot API (Binance ``/api/v3/klines``, not the USD-M client's
+    ``/fapi/v1/klines``), perps from the perp API: each close and base volume equals what that
+    endpoint served for that day."""
+    result, server = served
+    path, where = CANDLE_ENDPOINTS[(venue, market_type)]
+    rows = [r for r in _rows(result, "ohlcv_daily", venue) if r["market_type"] == market_type]
+    assert {r["base_asset"] for r in rows} == {"BTC", "ETH"}
+    for row in rows:
+        close, volume = _served_bar(server, venue, path, where(row["symbol"]), DAY_MS)
+        assert row["close"] == pytest.approx(close, rel=1e-12), row
+        assert row["volume_base"] == pytest.approx(volume, rel=1e-12), row
+    if venue == "binance" and market_type == "spot":
+        assert all(r["source"] == "ccxt:binance" for r in rows)
+        assert server.count("binance", "/api/v3/klines") == 2
+
+
+def test_spot_and_perp_candles_differ_where_the_markets_do(served) -> None:
+    """Guards against one market's candle being served as the other's (perp volume is about
+    3.6 x spot in the emulated market, as in the real BTC 2023 data)."""
+    result, _ = served
+    for venue in ("binance", "bybit", "okx"):
+        rows = _rows(result, "ohlcv_daily", venue)
+        for base in ("BTC", "ETH"):
+            perp, spot = (next(r for r in rows if r["base_asset"] == base
+                               and r["market_type"] == m) for m in ("perp", "spot"))
+            assert perp["volume_base"] / spot["volume_base"] == pytest.approx(1 / 0.28, rel=1e-3)
+            assert perp["close"] != spot["close"]
+
+
+FUTURE_ENDPOINTS = {
+    "binance": ("/fapi/v1/klines", lambda s: {"symbol": s.split(":")[0].replace("/", "")
+                                               + "_" + s.split("-")[-1]}),
+    "okx": ("/api/v5/market/candles", lambda s: {"instId": s.split("/")[0] + "-USD-"
+                                                  + s.split("-")[-1]}),
+}
+
+
+@pytest.mark.parametrize("venue", sorted(FUTURE_ENDPOINTS))
+def test_dated_future_closes_come_from_the_contracts_own_candles(served, venue: str) -> None:
+    result, server = served
+    path, where = FUTURE_ENDPOINTS[venue]
+    rows = _rows(result, "dated_futures", venue)
+    assert rows
+    for row in rows:
+        close, _ = _served_bar(server, venue, path, where(row["symbol"]), DAY_MS)
+        assert row["future_price"] == pytest.approx(close, rel=1e-12), row

@@ -99,3 +99,18 @@ def test_schema_files_exist_for_every_dataset(tmp_path):
     for dataset in ALL_DATASETS:
         empty = pq.read_table(landing.dataset_dir(dataset, tmp_path) / "_empty/schema.parquet")
         assert empty.num_rows == 0 and empty.schema == dataset.schema
+
+
+def test_landed_files_are_readable_by_group_and_others_under_the_umask(tmp_path):
+    """mkstemp creates 0600; landed Parquet follows the process umask like open() (0644 with
+    022), so another service user can read the lake."""
+    import os
+    import stat
+
+    table = _funding([("binance", 0.0001, _ts(0))])
+    path = landing.land_partition(FUNDING_RATES, DAY, table, data_root=tmp_path).path
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+    if mask == 0o022:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644

@@ -11,7 +11,8 @@ Public API (plain Python; the Dagster resource is ``orchestration.resources.live
 * :func:`backfill` / :func:`day_is_finished` - resumable landing of a range of days;
 * :class:`RetryPolicy` / :func:`call_with_retry` - bounded retries honouring Retry-After.
 
-The loopback emulation used by tests and the benchmark is in ``loopback`` / ``emulator``.
+The loopback emulation used by tests and the benchmark lives in ``tests/support/``
+(``venue_loopback`` / ``venue_emulator``): the installed package never reads ``tests/``.
 """
 
 from orchestration.lib.live.backfill import BackfillReport, backfill, day_is_finished

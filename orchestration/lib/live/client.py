@@ -28,18 +28,25 @@ class _Guarded:
 
     pf_requests: int = 0
     pf_last_status: int | None = None
+    pf_last_body: str | None = None
+    pf_last_headers: Any = None
     pf_last_payload: Any = None
 
     def fetch(self, url: str, method: str = "GET", headers: dict | None = None,
               body: str | None = None) -> Any:
         self.pf_requests += 1
         self.pf_last_payload = None
+        self.pf_last_status = self.pf_last_body = self.pf_last_headers = None
         return super().fetch(url, method, headers, body)  # type: ignore[misc]
 
     def on_rest_response(self, code: Any, reason: str, url: str, method: str,
                          response_headers: Any, response_body: str, request_headers: Any,
                          request_body: Any) -> str:
+        # Kept for the retry decision, which reads the venue's own code and the HTTP status
+        # (ccxt's exception class alone does not say whether a call is worth repeating).
         self.pf_last_status = int(code) if code is not None else None
+        self.pf_last_body = response_body if isinstance(response_body, str) else None
+        self.pf_last_headers = dict(response_headers) if response_headers else None
         return super().on_rest_response(  # type: ignore[misc]
             code, reason, url, method, response_headers, response_body, request_headers,
             request_body,

@@ -77,6 +77,11 @@ class VenueConfig:
         rate_limits: the venue's published limits (docs, benchmark emulation).
         disable_currencies: skip ccxt's currency download on ``load_markets`` (not needed for
             market data; one request less per venue).
+        spot_exchange_id: ccxt class of the venue's spot API where it is not the perp client
+            (Binance: ``binance`` for ``/api/v3``; ``binanceusdm`` resolves ``BTC/USDT`` to the
+            perpetual ``BTC/USDT:USDT`` and would serve perp candles as spot). None: the perp
+            client lists spot markets too (Bybit, OKX).
+        spot_options: ccxt ``options`` of that spot client.
     """
 
     venue: str
@@ -97,6 +102,8 @@ class VenueConfig:
     futures_index: str = "index_ohlcv"
     rate_limits: tuple[RateLimitRule, ...] = ()
     disable_currencies: bool = True
+    spot_exchange_id: str | None = None
+    spot_options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -120,7 +127,9 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
     "binance": {
         "exchange_id": "binanceusdm",
         "spots": {"ETH": "ETH/USDT", "BTC": "BTC/USDT"},
-        "options": {"fetchMarkets": {"types": ["linear", "spot"]}},
+        "options": {"fetchMarkets": {"types": ["linear"]}},
+        "spot_exchange_id": "binance",
+        "spot_options": {"fetchMarkets": {"types": ["spot"]}},
         "page_limits": {
             "funding_rates": 1000,
             "premium_index": 500,
@@ -217,6 +226,14 @@ def default_venue_configs() -> tuple[VenueConfig, ...]:
             )
         )
     return tuple(configs)
+
+
+def spot_config(config: VenueConfig) -> VenueConfig:
+    """The config of the venue's spot client (its rows say ``ccxt:<spot id>``), or ``config``
+    itself when the perp client lists spot markets too."""
+    if not config.spot_exchange_id:
+        return config
+    return replace(config, exchange_id=config.spot_exchange_id, options=config.spot_options)
 
 
 def venue_configs(

@@ -403,10 +403,23 @@ def _premium_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetB
 
 
 def fetch_ohlcv_daily(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
-    """Daily candles of every configured perpetual and spot pair."""
-    targets = _perp_targets(ctx, market_type="perp")
-    targets += [(b, s, {"market_type": "spot"}) for b, s in ctx.config.spots.items() if s]
-    return _each_symbol(ctx, start_ms, end_ms, targets, _ohlcv_candles, _ohlcv_rows)
+    """Daily candles of every configured perpetual (perp API) and spot pair (spot API: on
+    Binance a separate client, since the USD-M client resolves ``BTC/USDT`` to the perp)."""
+    batch = _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx, market_type="perp"),
+                         _ohlcv_candles, _ohlcv_rows)
+    spots = [(b, s, {"market_type": "spot"}) for b, s in ctx.config.spots.items() if s]
+    if spots:
+        _merge(batch, _each_symbol(ctx.spot(), start_ms, end_ms, spots, _ohlcv_candles,
+                                   _ohlcv_rows))
+    return batch
+
+
+def _merge(into: DatasetBatch, other: DatasetBatch) -> None:
+    """Add ``other``'s rows, counters, problems and failures to ``into``."""
+    into.rows.extend(other.rows)
+    into.counts.update(other.counts)
+    into.problems.extend(other.problems)
+    into.failed_symbols.update(other.failed_symbols)
 
 
 def _ohlcv_candles(window: _Window, target: _Symbol) -> tuple[Candles, int]:
@@ -579,6 +592,7 @@ def _index_closes(ctx: VenueContext, batch: DatasetBatch, base: str, start_ms: i
             if e.get("timestamp") is not None and round_ms(e["timestamp"], MINUTE_MS) % DAY_MS == 0
         }
     if cfg.futures_index == "spot_ohlcv" and base in cfg.spots:
+        ctx = ctx.spot()
         method, symbol = ctx.exchange.fetch_ohlcv, cfg.spots[base]
     else:
         method, symbol = ctx.exchange.fetch_index_ohlcv, perp

@@ -17,7 +17,6 @@ Three traps shape this module (STACK.md):
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +26,13 @@ from typing import Any
 
 import ccxt
 
-from orchestration.lib.live.config import WINDOW_END, WINDOW_START, WINDOW_UNTIL, VenueConfig
+from orchestration.lib.live.config import (
+    WINDOW_END,
+    WINDOW_START,
+    WINDOW_UNTIL,
+    VenueConfig,
+    spot_config,
+)
 from orchestration.lib.live.retry import RetryPolicy, RetryStats, call_with_retry
 
 HOUR_MS = 3_600_000
@@ -100,19 +105,31 @@ class VenueContext:
     config: VenueConfig
     exchange: ccxt.Exchange
     policy: RetryPolicy = field(default_factory=RetryPolicy)
-    sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
     stats: RetryStats = field(default_factory=RetryStats)
     markets_reloaded: bool = False
+    spot_exchange: ccxt.Exchange | None = None
+    _spot_view: VenueContext | None = field(default=None, repr=False)
 
     @property
     def requests(self) -> int:
-        return int(getattr(self.exchange, "pf_requests", 0))
+        clients = (self.exchange, self.spot_exchange)
+        return sum(int(getattr(c, "pf_requests", 0)) for c in clients if c is not None)
+
+    def spot(self) -> VenueContext:
+        """The context to fetch spot symbols through: the venue's spot client where it has
+        its own (Binance ``/api/v3``), sharing this fetch's retry statistics; else ``self``."""
+        if self.spot_exchange is None:
+            return self
+        if self._spot_view is None:
+            self._spot_view = VenueContext(spot_config(self.config), self.spot_exchange,
+                                           self.policy, self.rng, self.stats)
+        return self._spot_view
 
     def call(self, describe: str, fn: Callable[[], Any]) -> Any:
         return call_with_retry(
-            fn, policy=self.policy, exchange=self.exchange, stats=self.stats,
-            sleep=self.sleep, rng=self.rng, describe=f"{self.config.venue} {describe}",
+            fn, policy=self.policy, venue=self.config.venue, exchange=self.exchange,
+            stats=self.stats, rng=self.rng, describe=f"{self.config.venue} {describe}",
         )
 
     def load_markets(self) -> None:
@@ -127,7 +144,10 @@ class VenueContext:
         return True
 
     def market(self, symbol: str) -> dict[str, Any] | None:
-        """The ccxt market of ``symbol``; reloads the list once before giving up on it."""
+        """The ccxt market of ``symbol``; reloads the list once before giving up on it (a
+        spot client loads its list on first use)."""
+        if self.exchange.markets is None:
+            self.load_markets()
         markets = self.exchange.markets or {}
         if symbol in markets:
             return markets[symbol]

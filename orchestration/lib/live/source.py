@@ -9,8 +9,7 @@ it; tests and the benchmark drive it directly.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,10 +19,15 @@ import requests
 
 from orchestration.lib.live.capabilities import EXCHANGE_DATASET_NAMES
 from orchestration.lib.live.client import build_exchange
-from orchestration.lib.live.config import VenueConfig
+from orchestration.lib.live.config import VenueConfig, spot_config
 from orchestration.lib.live.outcomes import NOT_AVAILABLE, DatasetOutcome
 from orchestration.lib.live.retry import RetryPolicy
-from orchestration.lib.live.venue_fetch import VenueResult, fetch_venues, tables_by_day
+from orchestration.lib.live.venue_fetch import (
+    VenueClients,
+    VenueResult,
+    fetch_venues,
+    tables_by_day,
+)
 from orchestration.lib.raw_schemas import DATASETS_BY_NAME
 
 
@@ -61,7 +65,6 @@ class LiveFetcher:
         api_urls: Mapping[str, str] | None = None,
         sessions: Mapping[str, requests.Session] | None = None,
         policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
         incomplete_refetches: int = 1,
         enable_rate_limit: bool = True,
     ) -> None:
@@ -69,23 +72,25 @@ class LiveFetcher:
         self.api_urls = dict(api_urls or {})
         self.sessions = dict(sessions or {})
         self.policy = policy or RetryPolicy()
-        self.sleep = sleep
         self.incomplete_refetches = incomplete_refetches
         self.enable_rate_limit = enable_rate_limit
-        self._clients: dict[str, tuple[VenueConfig, ccxt.Exchange]] = {}
+        self._clients: dict[str, VenueClients] = {}
         self._lock = threading.Lock()
 
-    def clients(self) -> dict[str, tuple[VenueConfig, ccxt.Exchange]]:
-        """One ccxt client per venue, built on first use and reused."""
+    def _build(self, cfg: VenueConfig) -> ccxt.Exchange:
+        return build_exchange(
+            cfg, api_url=self.api_urls.get(cfg.venue), session=self.sessions.get(cfg.venue),
+            enable_rate_limit=self.enable_rate_limit,
+        )
+
+    def clients(self) -> dict[str, VenueClients]:
+        """The ccxt clients of each venue (perp and, where separate, spot), built on first
+        use and reused. One base URL per venue serves both: paths are kept."""
         with self._lock:
             for cfg in self.configs:
                 if cfg.venue not in self._clients:
-                    exchange = build_exchange(
-                        cfg, api_url=self.api_urls.get(cfg.venue),
-                        session=self.sessions.get(cfg.venue),
-                        enable_rate_limit=self.enable_rate_limit,
-                    )
-                    self._clients[cfg.venue] = (cfg, exchange)
+                    spot = self._build(spot_config(cfg)) if cfg.spot_exchange_id else None
+                    self._clients[cfg.venue] = VenueClients(cfg, self._build(cfg), spot)
             return dict(self._clients)
 
     def fetch(self, start: date, end: date, datasets: Iterable[str]) -> WindowResult:
@@ -99,7 +104,7 @@ class LiveFetcher:
         results: dict[str, VenueResult] = {}
         if exchange:
             results = fetch_venues(
-                self.clients(), start, end, exchange, policy=self.policy, sleep=self.sleep,
+                self.clients(), start, end, exchange, policy=self.policy,
                 incomplete_refetches=self.incomplete_refetches,
             )
         tables = tables_by_day(results.values(), days, exchange)

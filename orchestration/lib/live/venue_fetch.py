@@ -19,12 +19,10 @@ outcome counts what the landing will quarantine (same ``split_valid`` rules).
 
 from __future__ import annotations
 
-import logging
 import random
 import re
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 import ccxt
+import dagster as dg
 import pyarrow as pa
 
 from orchestration.lib import landing
@@ -52,7 +51,7 @@ from orchestration.lib.live.series import (
 )
 from orchestration.lib.raw_schemas import DATASETS_BY_NAME
 
-log = logging.getLogger(__name__)
+log = dg.get_dagster_logger("live")
 
 ROW_TIME_COLUMN = {
     "funding_rates": "funding_ts",
@@ -64,6 +63,16 @@ ROW_TIME_COLUMN = {
 }
 SNAPSHOT_DATASETS = frozenset({"open_interest", "dated_futures"})
 """Datasets stamped at the day's close (00:00 of D+1 belongs to D)."""
+
+
+@dataclass(frozen=True, slots=True)
+class VenueClients:
+    """The ccxt clients of one venue: the perp/futures client and, where the venue's spot
+    API is a separate ccxt class (Binance), the spot client."""
+
+    config: VenueConfig
+    exchange: ccxt.Exchange
+    spot: ccxt.Exchange | None = None
 
 
 @dataclass
@@ -235,18 +244,20 @@ def fetch_venue(
     datasets: Iterable[str],
     *,
     policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
     incomplete_refetches: int = 1,
     rng: random.Random | None = None,
+    spot_exchange: ccxt.Exchange | None = None,
 ) -> VenueResult:
     """All requested datasets of one venue for days ``[start_day, end_day)``.
 
     Never raises for venue trouble: errors become ``failed`` outcomes (and ``unreachable``
-    when not even the market list could be loaded).
+    when not even the market list could be loaded). ``spot_exchange``: the venue's spot
+    client where spot is a separate API (Binance).
     """
     days = [start_day + timedelta(days=i) for i in range((end_day - start_day).days)]
     start_ms, end_ms = day_start_ms(start_day), day_start_ms(end_day)
-    ctx = VenueContext(config, exchange, policy or RetryPolicy(), sleep, rng or random.Random())
+    ctx = VenueContext(config, exchange, policy or RetryPolicy(), rng or random.Random(),
+                       spot_exchange=spot_exchange)
     result = VenueResult(venue=config.venue)
     wanted = [d for d in EXCHANGE_DATASET_NAMES if d in set(datasets)]
     try:
@@ -316,13 +327,12 @@ def _score(
 
 
 def fetch_venues(
-    clients: Mapping[str, tuple[VenueConfig, ccxt.Exchange]],
+    clients: Mapping[str, VenueClients],
     start_day: date,
     end_day: date,
     datasets: Iterable[str],
     *,
     policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
     incomplete_refetches: int = 1,
 ) -> dict[str, VenueResult]:
     """``fetch_venue`` for every venue in parallel: rate limits are per venue, and one slow
@@ -332,10 +342,10 @@ def fetch_venues(
         return {}
     with ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="venue") as pool:
         futures = {
-            venue: pool.submit(fetch_venue, cfg, ex, start_day, end_day, datasets,
-                               policy=policy, sleep=sleep,
-                               incomplete_refetches=incomplete_refetches)
-            for venue, (cfg, ex) in clients.items()
+            venue: pool.submit(fetch_venue, c.config, c.exchange, start_day, end_day, datasets,
+                               policy=policy, incomplete_refetches=incomplete_refetches,
+                               spot_exchange=c.spot)
+            for venue, c in clients.items()
         }
         results = {venue: f.result() for venue, f in futures.items()}
     for venue, res in results.items():
@@ -365,4 +375,4 @@ def tables_by_day(
     return out
 
 
-__all__ = ["VenueResult", "fetch_venue", "fetch_venues", "tables_by_day"]
+__all__ = ["VenueClients", "VenueResult", "fetch_venue", "fetch_venues", "tables_by_day"]

@@ -1,6 +1,6 @@
 """Offline emulation of the five venues' public REST endpoints, in their documented formats.
 
-Used by the tests and the benchmark through :mod:`orchestration.lib.live.loopback`: ccxt's real
+Used by the tests and the benchmark through :mod:`tests.support.venue_loopback`: ccxt's real
 request building and parsing run against these replies. Market metadata comes from real-shaped
 fixtures in ``tests/fixtures/ccxt/<venue>/`` (exchangeInfo, instruments-info, instruments,
 get_instruments, meta); time series are generated from a deterministic synthetic market and
@@ -19,13 +19,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from orchestration.lib.settings import PROJECT_ROOT
-
-FIXTURES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "ccxt"
+FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "ccxt"
 HOUR = 3_600_000
 DAY = 24 * HOUR
 
 BASE_PRICE = {"BTC": 90_000.0, "ETH": 3_000.0}
+SPOT_VOLUME_SHARE = 0.28
+"""Spot volume as a share of the perpetual's (the real BTC ratio is about 1 : 3.6)."""
 SETTLEMENT_JITTER_MS = {"binance": 3, "hyperliquid": 31}
 """Venues stamp settlements a few ms late (Binance, Hyperliquid): ingestion must round."""
 
@@ -92,12 +92,16 @@ class SyntheticMarket:
     def ls_ratio(self, venue: str, base: str, t: int) -> float:
         return round(1.0 + 0.5 * math.sin(t / (11 * DAY) + len(venue)), 4)
 
-    def candle(self, base: str, t: int, step: int, mult: float = 1.0) -> tuple[float, ...]:
+    def candle(self, base: str, t: int, step: int, mult: float = 1.0,
+               volume_mult: float = 1.0) -> tuple[float, ...]:
+        """OHLCV of one bar; ``volume_mult`` sets a market's own volume (spot trades about a
+        third of the perpetual), so a spot row fetched from the perp endpoint is caught."""
         o = self.price(base, t) * mult
         c = self.price(base, t + step) * mult
         hi = max(o, c) * 1.004
         lo = min(o, c) * 0.996
-        vol = round(1000.0 * (1.5 + math.sin(t / DAY)), 3) * (1 if base == "BTC" else 20)
+        vol = round(1000.0 * (1.5 + math.sin(t / DAY)) * volume_mult, 3) * (
+            1 if base == "BTC" else 20)
         return round(o, 2), round(hi, 2), round(lo, 2), round(c, 2), vol
 
 
@@ -251,7 +255,8 @@ class BinanceEmulator(VenueEmulator):
         return self._klines(params, lambda b, t, s: self.market.candle(b, t, s, mult))
 
     def spot_klines(self, params: dict[str, Any]) -> Reply:
-        return self._klines(params, lambda b, t, s: self.market.candle(b, t, s, 0.9999))
+        return self._klines(params, lambda b, t, s: self.market.candle(
+            b, t, s, 0.9999, SPOT_VOLUME_SHARE))
 
     def _stats(self, params: dict[str, Any], row: Callable[[str, int], dict[str, Any]]) -> Reply:
         step = self.steps[params["period"]]
@@ -368,8 +373,10 @@ class BybitEmulator(VenueEmulator):
         return self._kline(params, lambda b, t, s: self.market.candle(b, t, s), False)
 
     def kline(self, params: dict[str, Any]) -> Reply:
-        mult = 0.9999 if params.get("category") == "spot" else 1.0004
-        return self._kline(params, lambda b, t, s: self.market.candle(b, t, s, mult), True)
+        spot = params.get("category") == "spot"
+        mult, vmult = (0.9999, SPOT_VOLUME_SHARE) if spot else (1.0004, 1.0)
+        return self._kline(params, lambda b, t, s: self.market.candle(b, t, s, mult, vmult),
+                           True)
 
     def open_interest(self, params: dict[str, Any]) -> Reply:
         step = self.intervals[params["intervalTime"]]
@@ -455,11 +462,17 @@ class OkxEmulator(VenueEmulator):
         limit = min(int(params.get("limit", 100)), 300)
         lo, hi = self._open_bounds(params, "before", "after", step, limit)
         base = self._base(params["instId"])
+        spot = params["instId"].count("-") == 1
         rows = []
         for t in _page(grid(lo, hi, step), limit, newest_first=True):
             o, h, low, c, v = price(base, t, step)
             row = [str(t), _s(o, 2), _s(h, 2), _s(low, 2), _s(c, 2)]
-            row += [_s(v * 100, 0), _s(v, 3), _s(v * c, 2), "1"] if full else ["1"]
+            if not full:
+                row += ["1"]
+            elif spot:  # OKX: spot ``vol`` is in base currency, ``volCcy`` in quote
+                row += [_s(v, 3), _s(v * c, 2), _s(v * c, 2), "1"]
+            else:  # derivatives: ``vol`` in contracts, ``volCcy`` in base currency
+                row += [_s(v * 100, 0), _s(v, 3), _s(v * c, 2), "1"]
             rows.append(row)
         return 200, {"code": "0", "data": rows, "msg": ""}, {}
 
@@ -472,8 +485,11 @@ class OkxEmulator(VenueEmulator):
 
     def candles(self, params: dict[str, Any]) -> Reply:
         inst = params["instId"]
-        mult = 1.0 if inst.count("-") == 1 else (1.0003 if inst.endswith("SWAP") else 1.012)
-        return self._candles(params, lambda b, t, s: self.market.candle(b, t, s, mult), True)
+        spot = inst.count("-") == 1
+        mult = 1.0 if spot else (1.0003 if inst.endswith("SWAP") else 1.012)
+        vmult = SPOT_VOLUME_SHARE if spot else 1.0
+        return self._candles(params, lambda b, t, s: self.market.candle(b, t, s, mult, vmult),
+                             True)
 
     def oi_history(self, params: dict[str, Any]) -> Reply:
         step = self.bars[params["period"]]

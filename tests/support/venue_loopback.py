@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from orchestration.lib.live.config import RateLimitRule, VenueConfig
-from orchestration.lib.live.emulator import EMULATORS, SyntheticMarket, VenueEmulator
+from tests.support.venue_emulator import EMULATORS, SyntheticMarket, VenueEmulator
 
 
 @dataclass
