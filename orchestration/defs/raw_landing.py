@@ -25,7 +25,7 @@ from orchestration.lib import landing, settings
 from orchestration.lib.coverage import funding_gaps
 from orchestration.lib.live.backfill import WindowFetchFailed, land_range
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
-from orchestration.lib.universe import configured_datasets, configured_venues
+from orchestration.lib.universe import configured_datasets
 from orchestration.lib.venues import venue_rules
 from orchestration.resources.market_source import MarketSourceResource
 
@@ -82,9 +82,10 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
     return specs
 
 
-def _funding_coverage_result(days: list[date], funding: pa.Table) -> dg.AssetCheckResult:
-    configured = configured_venues()
-    rules = [r for r in venue_rules() if r.venue in configured]
+def _funding_coverage_result(
+    days: list[date], funding: pa.Table, venues: tuple[str, ...]
+) -> dg.AssetCheckResult:
+    rules = [r for r in venue_rules() if r.venue in venues]
     gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
@@ -203,7 +204,8 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
                 },
             )
         if FUNDING_RATES.name in names:
-            yield _funding_coverage_result(days, pa.concat_tables(landed_funding))
+            yield _funding_coverage_result(days, pa.concat_tables(landed_funding),
+                                           source.venue_names())
 
     return _land
 

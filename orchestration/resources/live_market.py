@@ -156,6 +156,9 @@ class LiveMarketSource(MarketSourceResource):
             for c in venue_configs(list(names), timeout_ms=self.timeout_ms)
         )
 
+    def venue_names(self) -> tuple[str, ...]:
+        return tuple(c.venue for c in self.configs())
+
     def base_urls(self) -> dict[str, str]:
         """venue -> API base URL override (the field wins over the environment)."""
         return {**universe.configured_api_urls(), **self.api_urls}

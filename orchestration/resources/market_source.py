@@ -44,6 +44,13 @@ class MarketSourceResource(dg.ConfigurableResource, ABC):
         days = [start + timedelta(days=i) for i in range((end - start).days)]
         return {day: self.fetch_day(day, datasets) for day in days}
 
+    def venue_names(self) -> tuple[str, ...]:
+        """The venues this source serves rows for (the coverage check expects these): the
+        configured ones (``PERP_FRAGILITY_VENUES``)."""
+        from orchestration.lib.universe import configured_venues
+
+        return configured_venues()
+
     def last_outcomes(self) -> list:
         """The per-(day, venue, dataset) outcome record of the last fetch (live sources;
         others keep none)."""

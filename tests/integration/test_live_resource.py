@@ -276,3 +276,66 @@ def test_a_fault_in_one_venue_is_visible_in_the_outcomes(tmp_path) -> None:
     assert {r["venue"] for r in tables["funding_rates"].to_pylist()} == {"binance"}
     bybit = next(o for o in source.last_outcomes() if o.venue == "bybit")
     assert bybit.status == "failed" and "ExchangeNotAvailable" in bybit.message
+
+
+def _land_exchange(source, instance=None, **kw):
+    from orchestration.defs.raw_landing import raw_domain_assets
+
+    exchange_asset = next(a for a in raw_domain_assets if a.node_def.name == "land_exchange")
+    return dg.materialize([exchange_asset], resources={"market_source": source},
+                          instance=instance or dg.DagsterInstance.ephemeral(), **kw)
+
+
+def test_a_subset_of_venues_run_succeeds_and_contacts_only_those(tmp_path, monkeypatch) -> None:
+    """``PERP_FRAGILITY_VENUES=binance,okx`` (what ``run --venues`` sets): only those venues
+    are contacted, and the run, its checks included, succeeds."""
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PERP_FRAGILITY_VENUES", "binance,okx")
+    monkeypatch.setenv("PERP_FRAGILITY_DATASETS", "funding_rates,ohlcv_daily")
+    with LoopbackServer(clock_ms=CLOCK + 11 * HOUR) as server:
+        source = LiveMarketSource(api_urls=server.urls(), timeout_ms=3000, max_retries=1,
+                                  retry_base_delay_s=0.01, data_dir=str(tmp_path),
+                                  throttle=False)
+        result = _land_exchange(source, partition_key=DAY.isoformat())
+        contacted = {r.venue for r in server.requests}
+        paths = {r.path for r in server.requests}
+    assert result.success
+    assert contacted == {"binance", "okx"}
+    assert paths == {  # markets, funding and candles only: other datasets are not fetched
+        "/fapi/v1/exchangeInfo", "/api/v3/exchangeInfo", "/fapi/v1/fundingRate",
+        "/fapi/v1/klines", "/api/v3/klines", "/api/v5/public/instruments",
+        "/api/v5/public/funding-rate-history", "/api/v5/market/candles",
+    }
+    checks = {(e.asset_key.path[-1], e.check_name): e.passed
+              for e in result.get_asset_check_evaluations()}
+    assert checks[("funding_rates", "venue_day_coverage")] is True
+    landed = {e.materialization.asset_key.path[-1]
+              for e in result.get_asset_materialization_events()}
+    assert landed == {"funding_rates", "ohlcv_daily"}
+
+
+def test_a_range_run_lands_every_day_and_reports_true_row_counts(tmp_path, monkeypatch) -> None:
+    """A 10-day range in one run and one window: every day its own file and record; the run
+    total is not written as every partition's ``dagster/row_count``."""
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PERP_FRAGILITY_DATASETS", "funding_rates")
+    start = date(2026, 11, 1)
+    with LoopbackServer(["binance", "bybit"], clock_ms=CLOCK) as server:
+        source = _source(server, tmp_path)
+        result = _land_exchange(source, selection=["raw/funding_rates"], tags={
+            # Dagster's documented run tags of a partition-range run
+            "dagster/asset_partition_range_start": start.isoformat(),
+            "dagster/asset_partition_range_end": (start + timedelta(days=9)).isoformat()})
+        funding_calls = server.count(path_contains="fund")
+    assert result.success
+    assert funding_calls == 2 + 2 * 1  # binance: 1 page/symbol; bybit 60 rows: 1 page/symbol
+    events = [e for e in result.get_asset_materialization_events()
+              if e.materialization.asset_key.path[-1] == "funding_rates"]
+    assert len(events) == 10
+    for event in events:
+        meta = event.materialization.metadata
+        assert "dagster/row_count" not in meta
+        assert meta["rows_in_run"].value == 10 * 2 * 2 * 3
+        assert meta["rows_per_day_min"].value == meta["rows_per_day_max"].value == 12
+    for i in range(10):
+        assert set(_statuses(start + timedelta(days=i), tmp_path).values()) == {"ok"}
