@@ -138,3 +138,4 @@ def configured_api_urls(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """venue -> base URL replacing that venue's API hosts (``PERP_FRAGILITY_API_URLS``)."""
     env = os.environ if env is None else env
     return parse_api_urls(split_list(env.get(API_URLS_ENV)))
+

@@ -339,3 +339,21 @@ def test_a_range_run_lands_every_day_and_reports_true_row_counts(tmp_path, monke
         assert meta["rows_per_day_min"].value == meta["rows_per_day_max"].value == 12
     for i in range(10):
         assert set(_statuses(start + timedelta(days=i), tmp_path).values()) == {"ok"}
+
+
+def test_refetch_incomplete_is_launchpad_run_config(tmp_path, monkeypatch) -> None:
+    """``run --refetch-incomplete`` is resource run config, as the UI launchpad gives it: a
+    second run of a complete day makes no venue request."""
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PERP_FRAGILITY_DATASETS", "funding_rates")
+    with LoopbackServer(["okx"], clock_ms=CLOCK + 11 * HOUR) as server:
+        monkeypatch.setenv("PERP_FRAGILITY_VENUES", "okx")
+        source = _source(server, tmp_path)
+        instance = dg.DagsterInstance.ephemeral()
+        assert _land_exchange(source, instance, partition_key=DAY.isoformat()).success
+        server.requests.clear()
+        again = _land_exchange(
+            source, instance, partition_key=DAY.isoformat(),
+            run_config={"resources": {"market_source": {"config": {"refetch_incomplete": True}}}},
+        )
+        assert again.success and server.count() == 0

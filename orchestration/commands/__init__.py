@@ -1,0 +1,2 @@
+"""Subcommand logic of the ``perp-fragility`` CLI, one module per command (cli.py registers
+them)."""
