@@ -357,3 +357,20 @@ def test_refetch_incomplete_is_launchpad_run_config(tmp_path, monkeypatch) -> No
             run_config={"resources": {"market_source": {"config": {"refetch_incomplete": True}}}},
         )
         assert again.success and server.count() == 0
+
+
+def test_proxy_environment_is_honoured(tmp_path, monkeypatch) -> None:
+    """ccxt's requests session honours the standard proxy variables (HTTPS_PROXY for https
+    venues; HTTP_PROXY here, as the loopback speaks plain HTTP): the mirror's host name does
+    not resolve, so a landed row proves the request went through the proxy."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with LoopbackServer(["okx"], clock_ms=CLOCK) as proxy:  # answers absolute-URI requests
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.port}")
+        source = LiveMarketSource(venues=["okx"],
+                                  api_urls={"okx": "http://okx.mirror.invalid/okx"},
+                                  timeout_ms=3000, max_retries=0, data_dir=str(tmp_path),
+                                  throttle=False)
+        tables = source.fetch_day(DAY, frozenset({"funding_rates"}))
+        assert proxy.count("okx", "funding-rate-history") == 2
+    assert tables["funding_rates"].num_rows == 6
