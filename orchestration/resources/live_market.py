@@ -239,12 +239,18 @@ class LiveMarketSource(MarketSourceResource):
                 calls[(dataset, first, stop)].append(venue)
         fetched: dict[tuple[str, date], tuple[set[str], pa.Table]] = {}
         outcomes: list[DatasetOutcome] = []
+        failed: dict[str, str] = {}
         for (dataset, first, stop), venues in sorted(calls.items()):
             result = self.fetcher().fetch(first, stop, [dataset], venues=venues)
-            self._check(result)
+            failed.update(result.failed_venues)
             outcomes.extend(result.outcomes)
             for day, tables in result.tables.items():
                 fetched[(dataset, day)] = (set(venues), tables[dataset])
+        if calls and {venue for venue, _ in todo} <= set(failed):
+            self._last = tuple(outcomes)  # every cell to heal failed: nothing reachable
+            raise VenuesUnreachable(failed)
+        for venue, reason in failed.items():
+            log.warning(f"live source: {venue} returned nothing ({reason}); other cells landed")
         tables: Tables = {}
         for day in days:
             tables[day] = {}

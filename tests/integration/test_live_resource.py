@@ -374,3 +374,19 @@ def test_proxy_environment_is_honoured(tmp_path, monkeypatch) -> None:
         tables = source.fetch_day(DAY, frozenset({"funding_rates"}))
         assert proxy.count("okx", "funding-rate-history") == 2
     assert tables["funding_rates"].num_rows == 6
+
+
+def test_resume_with_one_venue_still_down_lands_the_others(tmp_path) -> None:
+    datasets = {"funding_rates"}
+    with LoopbackServer(["binance", "okx", "bybit"], clock_ms=CLOCK) as server:
+        source = _source(server, tmp_path)
+        server.down.update({"okx", "bybit"})
+        backfill(source, DAY, DAY + timedelta(days=1), datasets, data_root=tmp_path)
+        server.down.discard("bybit")  # bybit back, okx still down
+        backfill(source, DAY, DAY + timedelta(days=1), datasets, data_root=tmp_path)
+        server.down.clear()
+    statuses = _statuses(DAY, tmp_path)
+    assert statuses == {("binance", "funding_rates"): "ok", ("bybit", "funding_rates"): "ok",
+                        ("okx", "funding_rates"): "failed"}
+    landed = landing.read_dataset(DATASETS_BY_NAME["funding_rates"], tmp_path)
+    assert set(landed.column("venue").to_pylist()) == {"binance", "bybit"}
