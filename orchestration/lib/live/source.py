@@ -1,9 +1,10 @@
 """The live source without Dagster: venues, clients, windows in, tables and outcomes out.
 
-:class:`LiveFetcher` keeps one ccxt client per venue for its lifetime (markets load once per
-process, not once per day) and fetches a window of whole UTC days from every venue in parallel.
-The Dagster resource (``orchestration/resources/live_market.py``) and the backfill helper wrap
-it; tests and the benchmark drive it directly.
+:class:`LiveFetcher` keeps the ccxt clients of each venue (perp and, for Binance, spot) for
+its lifetime (markets load once per process, not once per window) and fetches a window of whole
+UTC days from every venue in parallel. The Dagster resource
+(``orchestration/resources/live_market.py``) wraps it; tests and the benchmark drive it
+directly.
 """
 
 from __future__ import annotations
