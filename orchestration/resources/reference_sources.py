@@ -22,7 +22,8 @@ What ``fetch_day(day)`` returns:
   configured defaults (``source = 'default'``) when a source is unreachable.
 
 Unreachable CFTC/Farside raise :class:`dagster.Failure` naming the source and URL, without the
-chained urllib3 traceback; the asset's retry policy then retries the run.
+chained urllib3 traceback, and with ``allow_retries=False``: the requests already had their
+bounded retries, so the step fails at once instead of spending minutes in step retries.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def _failure(exc: SourceUnavailableError) -> dg.Failure:
     return dg.Failure(
         description=str(exc),
         metadata={"source": exc.source, "url": exc.url, "reason": exc.reason},
-        allow_retries=True,
+        allow_retries=False,
     )
 
 

@@ -390,3 +390,28 @@ def test_resume_with_one_venue_still_down_lands_the_others(tmp_path) -> None:
                         ("okx", "funding_rates"): "failed"}
     landed = landing.read_dataset(DATASETS_BY_NAME["funding_rates"], tmp_path)
     assert set(landed.column("venue").to_pylist()) == {"binance", "bybit"}
+
+
+def test_an_unreachable_reference_source_fails_fast_with_its_name(tmp_path, monkeypatch) -> None:
+    """CFTC down: the step fails once, naming ``cftc_source``, without step retries on top of
+    the source's own request retries."""
+    from orchestration.defs.raw_landing import raw_domain_assets
+    from orchestration.resources.reference_sources import CftcSource
+
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    dead = "http://127.0.0.1:9"  # nothing listens on the discard port
+    source = CftcSource(history_url_template=dead + "/fut_fin_txt_{year}.zip",
+                        weekly_url=dead + "/FinFutWk.txt", backoff_s=0.0, timeout_s=2.0,
+                        max_retries=1)
+    cftc_asset = next(a for a in raw_domain_assets if a.node_def.name == "land_cftc")
+    instance = dg.DagsterInstance.ephemeral()
+    started = time.monotonic()
+    result = dg.materialize([cftc_asset], resources={"cftc_source": source},
+                            partition_key="2025-10-07", instance=instance,
+                            raise_on_error=False)
+    assert not result.success and time.monotonic() - started < 30
+    failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert len(failures) == 1  # no step retry
+    text = failures[0].step_failure_data.error.message
+    assert "cftc" in text.lower() and dead in text
+    assert not [e for e in result.all_events if e.event_type_value == "STEP_UP_FOR_RETRY"]
