@@ -149,8 +149,7 @@ class LiveMarketSource(MarketSourceResource):
         names = self.venues if self.venues is not None else universe.configured_venues()
         env = ({universe.SYMBOLS_ENV: ",".join(self.symbols)} if self.symbols is not None
                else None)
-        if env is not None:
-            universe.check_symbols(env)
+        universe.check_symbols(env)  # a typo would otherwise select nothing, silently
         return tuple(
             narrowed(c, frozenset(universe.configured_symbols(c.venue, env)))
             for c in venue_configs(list(names), timeout_ms=self.timeout_ms)
