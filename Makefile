@@ -20,7 +20,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 # Compile .pyc at install: otherwise the first demo run spends its start-up compiling.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install demo test dev report-png lint clean bench bench-quick
+.PHONY: install demo test dev report-png lint clean bench bench-quick bench-live
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -53,6 +53,9 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python bench/bench_pipeline.py --quick
+
+bench-live: install
+	$(BIN)/python bench/bench_live_backfill.py
 
 lint: install
 	$(BIN)/ruff check orchestration reports tests bench

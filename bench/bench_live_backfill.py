@@ -1,23 +1,26 @@
-"""Benchmark: a five-venue funding + open-interest backfill against the loopback emulation,
-with each venue's published rate limit enforced server-side (token buckets answering in the
-venue's own 429 / retCode 10006 dialect) and ccxt's client-side throttle on, as in production.
+"""Benchmark: a one-year, three-venue (Binance, Bybit, OKX) funding + daily-candle backfill
+through the Dagster ``daily_market_job`` against the loopback venue emulation, compared with a
+direct paged fetch of the same year (one window per venue and series: the fewest requests the
+venues' page sizes allow).
 
-Prints the wall time, requests and rate-limit replies per venue, and the fraction of each
-published limit the backfill used while that venue was being fetched (weight served divided by
-what the limit allows over that time: the burst plus the refill).
+Prints the requests of each, their ratio (target <= 1.2), the wall time of the job, and checks
+that every day was still landed and recorded on its own (one Parquet file per dataset and day,
+one outcome record per day, all ``ok``).
 
-    .venv/bin/python bench/bench_live_backfill.py                 # one year
-    .venv/bin/python bench/bench_live_backfill.py --days 90       # a shorter span
-    .venv/bin/python bench/bench_live_backfill.py --chunk-days 1  # day by day (Dagster path)
+    .venv/bin/python bench/bench_live_backfill.py                  # one year
+    .venv/bin/python bench/bench_live_backfill.py --days 90        # a shorter span
+    .venv/bin/python bench/bench_live_backfill.py --window-days 31 # smaller windows
 
-Not a test: it takes minutes for a year (Hyperliquid's 1,200 weight/min allows one funding
-page a second).
+The job runs exactly as ``perp-fragility run --source live --venues binance,bybit,okx
+--datasets funding_rates,ohlcv_daily --api-url ...`` does (the resources come from those
+environment variables), with ccxt's client-side throttle on, as in production.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -25,13 +28,11 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from orchestration.lib.live import backfill, venue_configs  # noqa: E402
-from tests.support.venue_loopback import LoopbackServer, rate_limit_rules  # noqa: E402
-from orchestration.resources.live_market import LiveMarketSource  # noqa: E402
-
-DATASETS = frozenset({"funding_rates", "open_interest"})
+VENUES = ("binance", "bybit", "okx")
+DATASETS = ("funding_rates", "ohlcv_daily")
 
 
 def _args() -> argparse.Namespace:
@@ -39,55 +40,102 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--days", type=int, default=365, help="span in days (default 365)")
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 11, 1),
                         help="first day after the span (default 2026-11-01)")
-    parser.add_argument("--chunk-days", type=int, default=30,
-                        help="days per fetch window (default 30; 1 = day by day)")
-    parser.add_argument("--venues", nargs="*", default=None, help="default: all five")
+    parser.add_argument("--window-days", type=int, default=None,
+                        help="days per fetch window (default: the live source's 183)")
     return parser.parse_args()
+
+
+def _direct(server, start: date, end: date) -> tuple[int, float]:
+    """Requests and seconds of one paged fetch of the whole span (no Dagster, no landing)."""
+    from orchestration.lib.live import LiveFetcher, venue_configs
+
+    fetcher = LiveFetcher(venue_configs(list(VENUES)), api_urls=server.urls())
+    before = len(server.requests)
+    began = time.monotonic()
+    result = fetcher.fetch(start, end, DATASETS)
+    seconds = time.monotonic() - began
+    bad = [o.describe() for o in result.outcomes if o.status != "ok"]
+    if bad:
+        raise SystemExit(f"direct fetch incomplete: {bad[:3]}")
+    return len(server.requests) - before, seconds
+
+
+def _job(server, start: date, end: date, window_days: int | None) -> tuple[int, float, str]:
+    """Requests and seconds of the Dagster job over the span, and the run id."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+
+    os.environ.update({
+        "PERP_FRAGILITY_SOURCE": "live",
+        "PERP_FRAGILITY_VENUES": ",".join(VENUES),
+        "PERP_FRAGILITY_DATASETS": ",".join(DATASETS),
+        "PERP_FRAGILITY_API_URLS": ",".join(f"{v}={u}" for v, u in server.urls().items()),
+    })
+    job = defs().resolve_job_def("daily_market_job")
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    if window_days:
+        run_config["resources"] = {"market_source": {"config": {"window_days": window_days}}}
+    before = len(server.requests)
+    began = time.monotonic()
+    result = job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        run_config=run_config,
+        tags={"dagster/asset_partition_range_start": start.isoformat(),
+              "dagster/asset_partition_range_end": (end - timedelta(days=1)).isoformat()},
+    )
+    seconds = time.monotonic() - began
+    if not result.success:
+        raise SystemExit("daily_market_job failed")
+    return len(server.requests) - before, seconds, result.run_id
+
+
+def _check_days(data_dir: Path, start: date, end: date) -> Counter[str]:
+    """Every day has its own Parquet file per dataset and its own outcome record."""
+    from orchestration.lib import landing
+    from orchestration.lib.live import read_outcomes
+    from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+
+    statuses: Counter[str] = Counter()
+    for i in range((end - start).days):
+        day = start + timedelta(days=i)
+        for name in DATASETS:
+            part = landing.partition_dir(DATASETS_BY_NAME[name], day, data_dir / "raw")
+            if not (part / "part-0.parquet").exists():
+                raise SystemExit(f"{name} {day} not landed")
+        recorded = read_outcomes(day, data_dir)
+        if len(recorded) != len(VENUES) * len(DATASETS):
+            raise SystemExit(f"{day}: {len(recorded)} outcome rows")
+        statuses.update(r["status"] for r in recorded)
+    return statuses
 
 
 def main() -> None:
     args = _args()
     logging.basicConfig(level=logging.ERROR)
     start = args.end - timedelta(days=args.days)
-    configs = venue_configs(args.venues)
-    clock = int(datetime(args.end.year, args.end.month, args.end.day, 0, 30,
-                         tzinfo=UTC).timestamp() * 1000)
-    with tempfile.TemporaryDirectory() as tmp, LoopbackServer(
-        [c.venue for c in configs], clock_ms=clock, rate_limits=rate_limit_rules(list(configs))
-    ) as server:
-        source = LiveMarketSource(
-            venues=[c.venue for c in configs], api_url_overrides=server.urls(),
-            record_outcomes=False, data_dir=tmp, timeout_ms=10_000,
-        )
-        began = time.monotonic()
-        report = backfill(source, start, args.end, DATASETS, data_root=Path(tmp),
-                          chunk_days=args.chunk_days)
-        wall = time.monotonic() - began
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        os.environ["PERP_FRAGILITY_DATA_DIR"] = str(data_dir)
+        from orchestration.lib.landing import ensure_schema_files
+        from tests.support.venue_loopback import LoopbackServer
 
-        print(f"backfill {start}..{args.end - timedelta(days=1)} ({args.days} days), "
-              f"{len(configs)} venues, datasets {sorted(DATASETS)}, "
-              f"chunks of {args.chunk_days} day(s)")
-        print(f"wall time {wall:.1f} s; rows landed {dict(report.rows)}; "
-              f"quarantined {dict(report.rejected)}")
-        statuses = Counter((o.venue, o.dataset, o.status) for o in report.outcomes)
-        print(f"\n{'venue':12} requests  429s  active s  {'limit (published)':44} used")
-        for config in configs:
-            venue = config.venue
-            times = [r.at for r in server.requests if r.venue == venue]
-            active = max(times) - min(times) if len(times) > 1 else 0.0
-            served = server.served_weight(venue)
-            for rule in config.rate_limits:
-                # what the bucket could have let through: its burst plus the refill
-                allowed = rule.capacity * (1 + active / rule.per_seconds)
-                used = served.get(rule.path_prefix or "*", 0.0) / allowed if allowed else 0.0
-                label = (f"{rule.capacity:g}/{rule.per_seconds:g}s"
-                         f"{' x' + format(rule.cost, 'g') if rule.cost != 1 else ''} "
-                         f"{rule.path_prefix or '(all)'}")
-                print(f"{venue:12} {len(times):8d} {server.rate_limited.get(venue, 0):5d} "
-                      f"{active:9.1f}  {label:44} {used:6.1%}")
-        print("\noutcomes per venue/dataset:")
-        for (venue, dataset, status), n in sorted(statuses.items()):
-            print(f"  {venue:12} {dataset:15} {status:14} {n:4d} day(s)")
+        ensure_schema_files(data_dir / "raw")
+        clock = int(datetime(args.end.year, args.end.month, args.end.day, 0, 30,
+                             tzinfo=UTC).timestamp() * 1000)
+        with LoopbackServer(list(VENUES), clock_ms=clock) as server:
+            direct, direct_s = _direct(server, start, args.end)
+            job, job_s, _ = _job(server, start, args.end, args.window_days)
+            per_venue = Counter(r.venue for r in server.requests)
+        statuses = _check_days(data_dir, start, args.end)
+    print(f"backfill {start}..{args.end - timedelta(days=1)} ({args.days} days), venues "
+          f"{', '.join(VENUES)}, datasets {', '.join(DATASETS)}")
+    print(f"direct paged fetch: {direct} requests, {direct_s:.1f} s")
+    print(f"daily_market_job:   {job} requests, {job_s:.1f} s wall "
+          f"(windows of {args.window_days or 183} days)")
+    print(f"request ratio job / direct: {job / direct:.3f} (target <= 1.2)")
+    print(f"requests per venue (both runs): {dict(per_venue)}")
+    print(f"days landed and recorded separately: {args.days}; outcome cells {dict(statuses)}")
 
 
 if __name__ == "__main__":

@@ -139,9 +139,16 @@ def _instance(instance: DagsterInstance | None) -> DagsterInstance:
     return instance or DagsterInstance.get()
 
 
-def run_range(start: date, end: date, instance: DagsterInstance | None = None) -> None:
+def run_range(
+    start: date,
+    end: date,
+    instance: DagsterInstance | None = None,
+    *,
+    run_config: dict | None = None,
+) -> None:
     """Land [start, end] as one run of the daily job (single-run backfill), then rebuild the
-    warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon."""
+    warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon.
+    ``run_config`` is merged into the landing run's config (resource settings)."""
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
@@ -165,7 +172,7 @@ def run_range(start: date, end: date, instance: DagsterInstance | None = None) -
     }
     began = time.perf_counter()
     result = job.execute_in_process(
-        instance=_instance(instance), tags=tags, run_config=CONSOLE_INFO
+        instance=_instance(instance), tags=tags, run_config={**CONSOLE_INFO, **(run_config or {})}
     )
     if not result.success:
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
@@ -227,29 +234,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
     render_week(last_complete_week(args.end))
 
 
-def check_live_sources() -> None:
-    """Fail fast, naming them, when no live source can be reached; warn when some cannot."""
-    from orchestration.lib.reachability import live_source_urls, unreachable
-
-    urls = live_source_urls()
-    down = unreachable(urls)
-    lines = "\n".join(f"  {name}: {reason}" for name, reason in sorted(down.items()))
-    if len(down) == len(urls):
-        raise SystemExit(
-            f"live sources unreachable (no network?): nothing fetched.\n{lines}\n"
-            "Run offline with --source simulated, or check the network/proxy."
-        )
-    if down:
-        print(f"warning: unreachable live sources, their datasets will show gaps:\n{lines}")
-
-
 def cmd_run(args: argparse.Namespace) -> None:
-    import os
+    from orchestration.commands import run as run_command
 
+    run_command.apply_options(args)
     prepare()
-    if os.environ.get("PERP_FRAGILITY_SOURCE", "simulated") == "live":
-        check_live_sources()
-    run_range(args.start, args.end)
+    if run_command.is_live():
+        run_command.check_live_sources()
+    run_range(args.start, args.end, run_config=run_command.run_config(args))
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -356,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="market source (env PERP_FRAGILITY_SOURCE; default simulated)",
     )
+    from orchestration.commands import run as run_command
+
+    run_command.add_options(run)
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="render the PDF of one ISO week")

@@ -2,12 +2,18 @@
 
 Each asset key equals its dbt source key (``raw/<dataset>``), so the UI reads
 ingest -> staging -> marts -> report as one graph. A run covers one day or, under the
-single-run backfill policy, a whole partition range: the asset walks the range day by day,
-lands each day atomically and reports what it kept and what it quarantined.
+single-run backfill policy, a whole partition range: the landing engine
+(``orchestration.lib.live.backfill.land_range``) fetches the range in the source's windows
+(the live source: about half a year per window, in the venues' largest pages), lands each day
+atomically with its outcome record, and the asset reports what it kept and quarantined.
+
+Only the configured datasets are landed (``PERP_FRAGILITY_DATASETS`` / ``--datasets``); a
+domain none of whose datasets is selected never contacts its source. A reference source that
+fails after its own bounded retries fails the step at once, naming the source: the step's
+retry policy is for whole-step failures, not a second retry loop around every request.
 """
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -17,7 +23,9 @@ import pyarrow as pa
 from orchestration.defs.partitions import daily_partitions
 from orchestration.lib import landing, settings
 from orchestration.lib.coverage import funding_gaps
+from orchestration.lib.live.backfill import WindowFetchFailed, land_range
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
+from orchestration.lib.universe import configured_datasets
 from orchestration.lib.venues import venue_rules
 from orchestration.resources.market_source import MarketSourceResource
 
@@ -31,10 +39,11 @@ DOMAIN_SOURCES: dict[str, str] = {
 COVERAGE_CHECK = "venue_day_coverage"
 QUARANTINE_CHECK = "no_quarantined_rows"
 
-# Network sources fail transiently; a bounded, jittered exponential retry rides out blips
-# without hammering a venue that is rate-limiting us.
-NETWORK_RETRY = dg.RetryPolicy(
-    max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+# Whole-step failures only (a killed worker, a full disk): every request already has its own
+# bounded budget (docs/live-sources.md), and a source that exhausted it fails the step with
+# ``allow_retries=False``, so the two never multiply.
+STEP_RETRY = dg.RetryPolicy(
+    max_retries=1, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
 )
 
 
@@ -73,21 +82,37 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
     return specs
 
 
-def _funding_coverage_result(days: list[date], funding: pa.Table) -> dg.AssetCheckResult:
-    gaps = funding_gaps(funding, days, venue_rules())
+def _funding_coverage_result(
+    days: list[date], funding: pa.Table, venues: tuple[str, ...]
+) -> dg.AssetCheckResult:
+    rules = [r for r in venue_rules() if r.venue in venues]
+    gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
         asset_key=raw_asset_key(FUNDING_RATES),
         passed=not gaps,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "venue_days_expected": len(days) * len(venue_rules()),
+            "venue_days_expected": len(days) * len(rules),
             "venue_days_missing": len(gaps),
             "gaps": dg.MetadataValue.md(
                 "\n".join(f"- {g.describe()}" for g in gaps[:50]) or "none"
             ),
         },
     )
+
+
+def _row_counts(by_day: dict[date, int]) -> dict[str, object]:
+    """Row-count metadata that is true on every partition the materialisation is recorded
+    for. Dagster copies a range run's metadata onto each of its partitions, so the run total
+    must not be ``dagster/row_count`` there: a one-day run gets ``dagster/row_count``, a range
+    gets ``rows_in_run`` and the smallest and largest day (per-day counts: the Parquet
+    footers, ``lib.freshness.partition_rows``)."""
+    if len(by_day) == 1:
+        return {"dagster/row_count": next(iter(by_day.values()))}
+    counts = list(by_day.values())
+    return {"rows_in_run": sum(counts), "rows_per_day_min": min(counts),
+            "rows_per_day_max": max(counts)}
 
 
 def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
@@ -112,7 +137,7 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
         check_specs=_check_specs(datasets),
         partitions_def=daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
-        retry_policy=NETWORK_RETRY,
+        retry_policy=STEP_RETRY,
         required_resource_keys={resource_key},
         can_subset=True,
     )
@@ -120,22 +145,34 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
     ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
         source: MarketSourceResource = getattr(context.resources, resource_key)
-        selected = [by_key[k] for k in context.selected_asset_keys]
+        wanted = set(configured_datasets(tuple(d.name for d in ALL_DATASETS)))
+        selected = [by_key[k] for k in context.selected_asset_keys if by_key[k].name in wanted]
+        if not selected:
+            context.log.info(f"no configured dataset in {domain}: {resource_key} not contacted")
+            return
         names = frozenset(d.name for d in selected)
         days = partition_days(context)
-        rows: Counter[str] = Counter()
-        rejected: dict[str, Counter[str]] = {d.name: Counter() for d in selected}
         landed_funding: list[pa.Table] = []
-        for day in days:
-            tables = source.fetch_day(day, names)
-            for dataset in selected:
-                result = landing.land_partition(dataset, day, tables[dataset.name])
-                rows[dataset.name] += result.rows
-                rejected[dataset.name].update(result.rejected_by_reason)
-                if dataset is FUNDING_RATES:
-                    landed_funding.append(result.kept)
+
+        def keep_funding(day: date, results: dict[str, landing.LandingResult]) -> None:
+            if FUNDING_RATES.name in results:
+                landed_funding.append(results[FUNDING_RATES.name].kept)
+
+        try:
+            report = land_range(source, days, names, resume=context.run.parent_run_id is not None,
+                                on_day=keep_funding)
+        except WindowFetchFailed as error:  # the source spent its own retries: fail fast
+            first, stop = error.window
+            raise dg.Failure(
+                description=f"{resource_key} ({source.source_label}) cannot be fetched for "
+                f"{first}..{stop - timedelta(days=1)}: {error}",
+                allow_retries=False,
+            ) from error
+        rows = report.rows
+        rejected = report.rejected_by_reason
         context.log.info(
-            f"landed {len(days)} day(s) {days[0]}..{days[-1]} from {source.source_label}: "
+            f"landed {len(days)} day(s) {days[0]}..{days[-1]} from {source.source_label} in "
+            f"{len(report.windows)} window(s): "
             + ", ".join(f"{n}={rows[n]}" for n in sorted(names))
         )
         for dataset in selected:
@@ -143,7 +180,7 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(dataset),
                 metadata={
-                    "dagster/row_count": rows[dataset.name],
+                    **_row_counts(report.rows_by_day[dataset.name]),
                     "rows_rejected": bad,
                     "rejected_by_reason": dg.MetadataValue.json(dict(rejected[dataset.name])),
                     "days": len(days),
@@ -167,7 +204,8 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
                 },
             )
         if FUNDING_RATES.name in names:
-            yield _funding_coverage_result(days, pa.concat_tables(landed_funding))
+            yield _funding_coverage_result(days, pa.concat_tables(landed_funding),
+                                           source.venue_names())
 
     return _land
 

@@ -1,47 +1,61 @@
-"""The live market source: Binance USD-M, Bybit, OKX, Deribit and Hyperliquid through ccxt.
+"""The live market source: Binance (USD-M and spot), Bybit, OKX, Deribit and Hyperliquid
+through ccxt.
 
-A drop-in for :class:`SimulatedMarketSource` (same ``fetch_day``), selected by configuration
+A drop-in for :class:`SimulatedMarketSource`, selected by configuration
 (``PERP_FRAGILITY_SOURCE=live``). Behaviour the assets can rely on:
 
+* it takes a window (:meth:`LiveMarketSource.fetch_window`): a range run reads each history
+  endpoint in the venue's largest pages, ``window_days`` at a time (the landing engine,
+  ``orchestration.lib.live.backfill``, lands every day and its outcome record separately);
+* venues, symbols and API base URLs come from the fields below or, when unset, from
+  ``orchestration.lib.universe`` (``PERP_FRAGILITY_VENUES`` / ``_SYMBOLS`` / ``_API_URLS``,
+  which ``perp-fragility run --venues/--symbols/--api-url`` set): the same names in the CLI,
+  the environment and the UI launchpad (``resources: market_source: config: ...``);
 * one venue failing (down, slow, garbage) never stops the others: its rows are missing, its
-  failure is logged and recorded in the outcome record;
-* the outcome record of the last call is available from :meth:`LiveMarketSource.last_outcomes`
-  (one :class:`DatasetOutcome` per day, venue and dataset; ``last_outcomes_table()`` as Arrow,
-  ``last_summary()`` for metadata) and, with ``record_outcomes``, written next to the raw data
-  (``raw/exchange/_live_outcomes/dt=.../part-live.parquet``);
+  failure is logged and recorded in the outcome record (:meth:`last_outcomes`);
 * when *every* venue fails (e.g. no network) it raises :class:`VenuesUnreachable`, a Dagster
-  ``Failure`` that bypasses the step's retry policy and names each venue and why, instead of
-  a traceback per venue;
-* with ``skip_finished_days`` a day whose outcome record and partitions exist (and had no
-  failed venue) is served from the landed files instead of the network (resumable backfills).
+  ``Failure`` that bypasses the step's retry policy and names each venue and why;
+* with ``resume`` (a re-executed run) or ``refetch_incomplete`` every (day, venue, dataset)
+  recorded ``ok`` is served from the landed files and every other one is fetched again.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr
 
-from orchestration.lib.live.backfill import day_is_finished, read_landed_day
-from orchestration.lib.live.config import venue_configs
+from orchestration.lib import landing, settings, universe
+from orchestration.lib.live.capabilities import EXCHANGE_DATASET_NAMES
+from orchestration.lib.live.config import VenueConfig, narrowed, venue_configs
 from orchestration.lib.live.outcomes import (
+    NOT_AVAILABLE,
+    OK,
     DatasetOutcome,
+    outcomes_path,
     outcomes_table,
+    read_outcomes,
     summarise,
-    write_outcomes,
 )
 from orchestration.lib.live.retry import RetryPolicy
 from orchestration.lib.live.source import LiveFetcher, WindowResult
-from orchestration.lib.venues import venues as seed_venues
+from orchestration.lib.raw_schemas import DATASETS_BY_NAME
 from orchestration.resources.market_source import MarketSourceResource
 
 log = dg.get_dagster_logger("live")
 
 SOURCE_LABEL = "live"
+FINAL_STATUSES = frozenset({OK, NOT_AVAILABLE})
+"""Recorded outcomes a resume keeps: complete, or not published by the venue at all."""
+LIVE_PART = "0"
+
+Tables = dict[date, dict[str, pa.Table]]
 
 
 class VenuesUnreachable(dg.Failure):
@@ -75,9 +89,24 @@ class VenuesUnreachable(dg.Failure):
 class LiveMarketSource(MarketSourceResource):
     """Exchange data from the venues' public REST APIs via ccxt (see docs/live-sources.md)."""
 
-    venues: list[str] = Field(
-        default_factory=lambda: list(seed_venues()),
-        description="Venues to fetch (names from the venue seed); default: all of them.",
+    venues: list[str] | None = Field(
+        default=None,
+        description="Venues to fetch (seed names). Unset: PERP_FRAGILITY_VENUES, else all.",
+    )
+    symbols: list[str] | None = Field(
+        default=None,
+        description="ccxt unified symbols to fetch (perps and spot pairs). Unset: "
+        "PERP_FRAGILITY_SYMBOLS, else the seed's ETH and BTC perps plus spot.",
+    )
+    api_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="venue -> base URL replacing the venue's API hosts, path layout kept (a "
+        "mirror or recording proxy). Merged over PERP_FRAGILITY_API_URLS.",
+    )
+    window_days: int = Field(
+        default=183,
+        description="Days per fetch window in a range run: a crash loses at most one window; "
+        "larger windows read history in fewer, fuller pages.",
     )
     timeout_ms: int = Field(default=10_000, description="Per-request timeout.")
     max_retries: int = Field(default=3, description="Retries of one request (bounded).")
@@ -85,18 +114,16 @@ class LiveMarketSource(MarketSourceResource):
     max_retry_after_s: float = Field(
         default=60.0, description="Longest Retry-After honoured; longer waits fail the call."
     )
+    max_request_wait_s: float = Field(
+        default=60.0, description="Most seconds one request may spend waiting between attempts."
+    )
     incomplete_refetches: int = Field(
-        default=1, description="Refetches of a dataset whose day came back incomplete."
+        default=1, description="Refetches of a dataset whose window came back incomplete."
     )
-    api_url_overrides: dict[str, str] = Field(
-        default_factory=dict,
-        description="venue -> base URL replacing the venue's REST hosts (tests: loopback).",
-    )
-    record_outcomes: bool = Field(
-        default=True, description="Write the outcome record under raw/exchange/_live_outcomes."
-    )
-    skip_finished_days: bool = Field(
-        default=False, description="Serve finished days from landed files (resume)."
+    refetch_incomplete: bool = Field(
+        default=False,
+        description="Serve (day, venue, dataset) cells recorded ok from the landed files and "
+        "refetch the others (partial, failed, never recorded). Re-executed runs do this anyway.",
     )
     throttle: bool = Field(
         default=True,
@@ -117,61 +144,142 @@ class LiveMarketSource(MarketSourceResource):
     def _data_root(self) -> Path | None:
         return Path(self.data_dir) if self.data_dir else None
 
+    def configs(self) -> tuple[VenueConfig, ...]:
+        """The venues and symbols this source fetches (fields first, then the environment)."""
+        names = self.venues if self.venues is not None else universe.configured_venues()
+        env = ({universe.SYMBOLS_ENV: ",".join(self.symbols)} if self.symbols is not None
+               else None)
+        universe.check_symbols(env)  # a typo would otherwise select nothing, silently
+        return tuple(
+            narrowed(c, frozenset(universe.configured_symbols(c.venue, env)))
+            for c in venue_configs(list(names), timeout_ms=self.timeout_ms)
+        )
+
+    def venue_names(self) -> tuple[str, ...]:
+        return tuple(c.venue for c in self.configs())
+
+    def base_urls(self) -> dict[str, str]:
+        """venue -> API base URL override (the field wins over the environment)."""
+        return {**universe.configured_api_urls(), **self.api_urls}
+
     def fetcher(self) -> LiveFetcher:
-        """The underlying fetcher (one ccxt client per venue, reused across days)."""
+        """The underlying fetcher (one ccxt client per venue, reused across windows)."""
         if self._fetcher is None:
             policy = RetryPolicy(
                 max_retries=self.max_retries,
                 base_delay_s=self.retry_base_delay_s,
                 max_retry_after_s=self.max_retry_after_s,
+                max_total_s=self.max_request_wait_s,
             )
             self._fetcher = LiveFetcher(
-                venue_configs(self.venues, timeout_ms=self.timeout_ms),
-                api_urls=self.api_url_overrides,
+                self.configs(),
+                api_urls=self.base_urls(),
                 policy=policy,
                 incomplete_refetches=self.incomplete_refetches,
                 enable_rate_limit=self.throttle,
             )
         return self._fetcher
 
-    def fetch_day(self, day: date, datasets: frozenset[str]) -> Mapping[str, pa.Table]:
-        return self.fetch_days(day, day + timedelta(days=1), datasets)[day]
+    def days_per_window(self) -> int:
+        return self.window_days
 
-    def fetch_days(
-        self, start: date, end: date, datasets: frozenset[str]
-    ) -> dict[date, dict[str, pa.Table]]:
-        """Days ``[start, end)`` in one go (fewer requests than day by day: history endpoints
-        return many days per page)."""
+    def fetch_day(self, day: date, datasets: frozenset[str]) -> Mapping[str, pa.Table]:
+        return self.fetch_window(day, day + timedelta(days=1), datasets)[day]
+
+    def fetch_window(
+        self, start: date, end: date, datasets: frozenset[str], *, resume: bool = False
+    ) -> Tables:
+        """Days ``[start, end)`` in one go per venue and dataset (history endpoints return
+        many days per page). ``resume`` (or ``refetch_incomplete``): only what is not
+        recorded ``ok`` is fetched, the rest is read back from the landed files."""
+        if resume or self.refetch_incomplete:
+            return self._heal(start, end, frozenset(datasets))
+        result = self.fetcher().fetch(start, end, datasets)
+        self._check(result)
+        self._last = result.outcomes
+        return {day: dict(tables) for day, tables in result.tables.items()}
+
+    # ------------------------------------------------------------------ resume / heal
+
+    def _partition_file(self, dataset: str, day: date) -> Path:
+        root = (self._data_root() or settings.data_dir()) / "raw"
+        return (landing.partition_dir(DATASETS_BY_NAME[dataset], day, root)
+                / f"part-{LIVE_PART}.parquet")
+
+    def _cells_to_fetch(self, days: list[date], datasets: frozenset[str]
+                        ) -> dict[tuple[str, str], list[date]]:
+        """(venue, dataset) -> days whose recorded outcome is not final (or is missing, or
+        whose partition file is missing)."""
+        venues = [c.venue for c in self.fetcher().configs]
+        todo: dict[tuple[str, str], list[date]] = defaultdict(list)
+        for day in days:
+            has_record = outcomes_path(day, self._data_root()).exists()
+            recorded = {(r["venue"], r["dataset"]): r["status"]
+                        for r in read_outcomes(day, self._data_root())}
+            for dataset in sorted(datasets & set(EXCHANGE_DATASET_NAMES)):
+                file_ok = has_record and self._partition_file(dataset, day).exists()
+                for venue in venues:
+                    if not file_ok or recorded.get((venue, dataset)) not in FINAL_STATUSES:
+                        todo[(venue, dataset)].append(day)
+        return todo
+
+    def _landed(self, dataset: str, day: date) -> pa.Table:
+        path = self._partition_file(dataset, day)
+        schema = DATASETS_BY_NAME[dataset].schema
+        return pq.read_table(path, schema=schema) if path.exists() else schema.empty_table()
+
+    def _heal(self, start: date, end: date, datasets: frozenset[str]) -> Tables:
         days = [start + timedelta(days=i) for i in range((end - start).days)]
-        served: dict[date, dict[str, pa.Table]] = {}
-        if self.skip_finished_days:
-            for day in days:
-                if day_is_finished(day, datasets, self._data_root()):
-                    served[day] = read_landed_day(day, datasets, self._data_root())
-        todo = [d for d in days if d not in served]
+        todo = self._cells_to_fetch(days, datasets)
+        # One fetch per (dataset, run of days), from the venues that need exactly that run.
+        calls: dict[tuple[str, date, date], list[str]] = defaultdict(list)
+        for (venue, dataset), cell_days in todo.items():
+            for first, stop in _runs(cell_days):
+                calls[(dataset, first, stop)].append(venue)
+        fetched: dict[tuple[str, date], tuple[set[str], pa.Table]] = {}
         outcomes: list[DatasetOutcome] = []
-        for first, last in _runs(todo):
-            result = self.fetcher().fetch(first, last + timedelta(days=1), datasets)
-            self._check(result)
+        failed: dict[str, str] = {}
+        for (dataset, first, stop), venues in sorted(calls.items()):
+            result = self.fetcher().fetch(first, stop, [dataset], venues=venues)
+            failed.update(result.failed_venues)
             outcomes.extend(result.outcomes)
             for day, tables in result.tables.items():
-                served[day] = dict(tables)
-                venue_outcomes = [o for o in result.outcomes if o.venue != "*"]
-                if self.record_outcomes and venue_outcomes:
-                    write_outcomes(day, venue_outcomes, self._data_root())
+                fetched[(dataset, day)] = (set(venues), tables[dataset])
+        if calls and {venue for venue, _ in todo} <= set(failed):
+            self._last = tuple(outcomes)  # every cell to heal failed: nothing reachable
+            raise VenuesUnreachable(failed)
+        for venue, reason in failed.items():
+            log.warning(f"live source: {venue} returned nothing ({reason}); other cells landed")
+        tables: Tables = {}
+        for day in days:
+            tables[day] = {}
+            for dataset in sorted(datasets):
+                schema = DATASETS_BY_NAME[dataset].schema
+                if dataset not in EXCHANGE_DATASET_NAMES:
+                    tables[day][dataset] = schema.empty_table()
+                    continue
+                landed = self._landed(dataset, day)
+                if (dataset, day) not in fetched:
+                    tables[day][dataset] = landed
+                    continue
+                venues, new = fetched[(dataset, day)]
+                keep = [r for r in landed.to_pylist() if r["venue"] not in venues]
+                tables[day][dataset] = pa.concat_tables(
+                    [pa.Table.from_pylist(keep, schema=schema), new.cast(schema)])
         self._last = tuple(outcomes)
-        return {day: served[day] for day in days}
+        return tables
+
+    # ------------------------------------------------------------------ results
 
     def _check(self, result: WindowResult) -> None:
         if result.all_failed:
             self._last = result.outcomes
             raise VenuesUnreachable(result.failed_venues)
         for venue, reason in result.failed_venues.items():
-            log.warning("live source: %s returned nothing (%s); other venues landed", venue,
-                        reason)
+            log.warning(f"live source: {venue} returned nothing ({reason}); other venues landed")
 
     def last_outcomes(self) -> list[DatasetOutcome]:
-        """Outcome record of the last ``fetch_day``/``fetch_days`` call."""
+        """Outcome record of the last ``fetch_day``/``fetch_window`` call."""
         return list(self._last)
 
     def last_outcomes_table(self) -> pa.Table:
@@ -183,11 +291,11 @@ class LiveMarketSource(MarketSourceResource):
 
 
 def _runs(days: list[date]) -> list[tuple[date, date]]:
-    """Contiguous runs of days as (first, last)."""
+    """Contiguous runs of days as ``[first, end)``."""
     runs: list[tuple[date, date]] = []
-    for day in days:
-        if runs and runs[-1][1] + timedelta(days=1) == day:
-            runs[-1] = (runs[-1][0], day)
+    for day in sorted(days):
+        if runs and runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], day + timedelta(days=1))
         else:
-            runs.append((day, day))
+            runs.append((day, day + timedelta(days=1)))
     return runs

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import dagster as dg
@@ -30,6 +30,31 @@ class MarketSourceResource(dg.ConfigurableResource, ABC):
     @abstractmethod
     def source_label(self) -> str:
         """Label shown in metadata and reports."""
+
+    def days_per_window(self) -> int:
+        """Days one :meth:`fetch_window` call should cover in a range run (1: day by day; a
+        source whose API pages many days at once says more)."""
+        return 1
+
+    def fetch_window(
+        self, start: date, end: date, datasets: frozenset[str], *, resume: bool = False
+    ) -> Mapping[date, Mapping[str, pa.Table]]:
+        """Days ``[start, end)``; ``resume`` lets a source serve what it already landed
+        completely. Default: one :meth:`fetch_day` per day."""
+        days = [start + timedelta(days=i) for i in range((end - start).days)]
+        return {day: self.fetch_day(day, datasets) for day in days}
+
+    def venue_names(self) -> tuple[str, ...]:
+        """The venues this source serves rows for (the coverage check expects these): the
+        configured ones (``PERP_FRAGILITY_VENUES``)."""
+        from orchestration.lib.universe import configured_venues
+
+        return configured_venues()
+
+    def last_outcomes(self) -> list:
+        """The per-(day, venue, dataset) outcome record of the last fetch (live sources;
+        others keep none)."""
+        return []
 
 
 @lru_cache(maxsize=512)

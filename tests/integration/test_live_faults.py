@@ -410,3 +410,28 @@ def test_a_500_is_retried_on_every_venue() -> None:
         outcome = _outcome(result, venue)
         assert failed_500s[venue] == 1, venue
         assert outcome.status == "ok" and outcome.retries == 1, (venue, outcome.describe())
+
+
+def test_an_incomplete_day_in_a_long_window_is_refetched_alone() -> None:
+    """A hole on one day of a 10-day window is fetched again for that day only (a venue's
+    history cap must not make a half-year window be read twice)."""
+    first = date(2026, 11, 6)
+    hole = datetime(2026, 11, 10, tzinfo=UTC)
+    hole_ms = int(hole.timestamp() * 1000)
+    drop = map_records(lambda recs: [r for r in recs
+                                     if not hole_ms <= r["fundingTime"] < hole_ms + 24 * HOUR])
+    with LoopbackServer(["binance"], clock_ms=CLOCK) as server:
+        server.add_fault(Fault("binance", "/fapi/v1/fundingRate", kind="transform",
+                               transform=drop, times=2))
+        fetcher = LiveFetcher(venue_configs(["binance"], timeout_ms=2000),
+                              api_urls=server.urls(), enable_rate_limit=False)
+        result = fetcher.fetch(first, NEXT, ["funding_rates"])
+        starts = sorted(int(r.params["startTime"]) for r in server.requests
+                        if r.path == "/fapi/v1/fundingRate")
+    assert starts == [int(datetime(2026, 11, 6, tzinfo=UTC).timestamp() * 1000)] * 2 + [
+        hole_ms] * 2  # the window once per symbol, then the hole's day once per symbol
+    outcomes = {o.day: o for o in result.outcomes}
+    assert all(o.status == "ok" for o in outcomes.values())
+    assert outcomes[hole.date()].details.get("refetched") == 1
+    assert sum(t.num_rows for t in (result.tables[d]["funding_rates"]
+                                    for d in result.tables)) == 11 * 3 * 2

@@ -1,7 +1,7 @@
 """A loopback HTTP server (127.0.0.1, random port) serving the venue emulators.
 
 Point a venue's ``urls['api']`` at ``server.url(venue)`` (``LiveFetcher(api_urls=...)`` or the
-resource's ``api_url_overrides``) and ccxt runs its real request building, HTTP handling, error
+resource's ``api_urls``) and ccxt runs its real request building, HTTP handling, error
 mapping and parsing against it. The server adds what tests and the benchmark need:
 
 * a request log (venue, path, params, status) to count requests and prove resumption;

@@ -42,3 +42,28 @@ def test_datasets_subset_and_unknown() -> None:
     assert configured_datasets(known, env) == ("funding_rates", "ohlcv_daily")
     with pytest.raises(UniverseError, match="nope"):
         configured_datasets(known, {"PERP_FRAGILITY_DATASETS": "nope"})
+
+
+def test_api_urls_parse_venue_equals_url() -> None:
+    from orchestration.lib.universe import configured_api_urls
+
+    env = {"PERP_FRAGILITY_API_URLS": "binance=https://mirror.example/binance/, okx=http://p:8080"}
+    assert configured_api_urls(env) == {"binance": "https://mirror.example/binance",
+                                        "okx": "http://p:8080"}
+    assert configured_api_urls({}) == {}
+
+
+@pytest.mark.parametrize("text", ["binance", "foo=https://x", "okx=ftp://x", "=https://x"])
+def test_bad_api_urls_are_user_errors(text: str) -> None:
+    from orchestration.lib.universe import configured_api_urls
+
+    with pytest.raises(UniverseError, match="PERP_FRAGILITY_API_URLS / --api-url"):
+        configured_api_urls({"PERP_FRAGILITY_API_URLS": text})
+
+
+def test_a_symbol_no_venue_lists_is_a_user_error() -> None:
+    from orchestration.lib.universe import check_symbols
+
+    check_symbols({"PERP_FRAGILITY_SYMBOLS": "ETH/USDT:USDT,BTC/USDT"})
+    with pytest.raises(UniverseError, match="ETHUSDT"):
+        check_symbols({"PERP_FRAGILITY_SYMBOLS": "ETHUSDT"})

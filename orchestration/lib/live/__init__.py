@@ -8,14 +8,15 @@ Public API (plain Python; the Dagster resource is ``orchestration.resources.live
   'not available on this venue' | 'not configured'}}`` from ccxt's ``has`` flags;
 * :class:`LiveFetcher` / :class:`WindowResult` - fetch whole UTC days from every venue;
 * :class:`DatasetOutcome`, :func:`outcomes_table` - the per-day, venue and dataset record;
-* :func:`backfill` / :func:`day_is_finished` - resumable landing of a range of days;
+* :func:`land_range` / :func:`backfill` - the one landing engine: windows fetched, every day
+  landed and recorded separately, resume refetching what is not ``ok``;
 * :class:`RetryPolicy` / :func:`call_with_retry` - bounded retries honouring Retry-After.
 
 The loopback emulation used by tests and the benchmark lives in ``tests/support/``
 (``venue_loopback`` / ``venue_emulator``): the installed package never reads ``tests/``.
 """
 
-from orchestration.lib.live.backfill import BackfillReport, backfill, day_is_finished
+from orchestration.lib.live.backfill import BackfillReport, backfill, land_range, windows
 from orchestration.lib.live.capabilities import (
     AVAILABLE,
     CURRENT_ONLY,
@@ -59,11 +60,12 @@ __all__ = [
     "call_with_retry",
     "capabilities",
     "dataset_capability",
-    "day_is_finished",
     "default_venue_configs",
+    "land_range",
     "outcomes_table",
     "read_outcomes",
     "summarise",
     "venue_configs",
+    "windows",
     "write_outcomes",
 ]

@@ -96,6 +96,9 @@ def build_exchange(
     ``session`` replaces ccxt's ``requests.Session`` (tests: a mounted transport adapter).
     """
     settings: dict[str, Any] = {
+        # ccxt's requests session ignores HTTPS_PROXY / HTTP_PROXY / NO_PROXY unless told
+        # (its default is trust_env = False); a proxy must work without code.
+        "requests_trust_env": True,
         "enableRateLimit": enable_rate_limit,
         "timeout": timeout_ms or config.timeout_ms,
         "options": {k: v for k, v in config.options.items()},

@@ -236,6 +236,16 @@ def spot_config(config: VenueConfig) -> VenueConfig:
     return replace(config, exchange_id=config.spot_exchange_id, options=config.spot_options)
 
 
+def narrowed(config: VenueConfig, symbols: tuple[str, ...] | frozenset[str]) -> VenueConfig:
+    """``config`` keeping only ``symbols`` (perps and spot pairs); dated futures and the
+    completeness rules follow the perps that remain."""
+    return replace(
+        config,
+        perps=_frozen({b: s for b, s in config.perps.items() if s in symbols}),
+        spots=_frozen({b: s for b, s in config.spots.items() if s in symbols}),
+    )
+
+
 def venue_configs(
     names: list[str] | tuple[str, ...] | None = None, *, timeout_ms: int | None = None
 ) -> tuple[VenueConfig, ...]:

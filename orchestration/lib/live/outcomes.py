@@ -134,6 +134,25 @@ def write_outcomes(
     return target
 
 
+def merge_outcomes(
+    day: date, outcomes: Iterable[DatasetOutcome], data_root: Path | None = None
+) -> Path:
+    """Write the day's record with ``outcomes`` replacing the recorded (venue, dataset)
+    cells they cover and keeping the others (a run of some datasets or venues must not erase
+    what an earlier run recorded for the rest)."""
+    new = outcomes_table(o for o in outcomes if o.day == day)
+    path = outcomes_path(day, data_root)
+    if path.exists():
+        covered = set(zip(new.column("venue").to_pylist(), new.column("dataset").to_pylist(),
+                          strict=True))
+        old = pq.read_table(path, schema=OUTCOME_SCHEMA).to_pylist()
+        kept = [r for r in old if (r["venue"], r["dataset"]) not in covered]
+        rows = sorted(new.to_pylist() + kept, key=lambda r: (r["venue"], r["dataset"]))
+        new = pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA)
+    _atomic_write(new, path)
+    return path
+
+
 def read_outcomes(day: date, data_root: Path | None = None) -> list[dict[str, object]]:
     """The day's recorded outcomes as dicts (empty when none were written)."""
     path = outcomes_path(day, data_root)

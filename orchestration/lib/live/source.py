@@ -1,9 +1,10 @@
 """The live source without Dagster: venues, clients, windows in, tables and outcomes out.
 
-:class:`LiveFetcher` keeps one ccxt client per venue for its lifetime (markets load once per
-process, not once per day) and fetches a window of whole UTC days from every venue in parallel.
-The Dagster resource (``orchestration/resources/live_market.py``) and the backfill helper wrap
-it; tests and the benchmark drive it directly.
+:class:`LiveFetcher` keeps the ccxt clients of each venue (perp and, for Binance, spot) for
+its lifetime (markets load once per process, not once per window) and fetches a window of whole
+UTC days from every venue in parallel. The Dagster resource
+(``orchestration/resources/live_market.py``) wraps it; tests and the benchmark drive it
+directly.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ class LiveFetcher:
                     self._clients[cfg.venue] = VenueClients(cfg, self._build(cfg), spot)
             return dict(self._clients)
 
-    def fetch(self, start: date, end: date, datasets: Iterable[str]) -> WindowResult:
-        """Days ``[start, end)`` of the requested datasets (non-exchange ones come back empty
-        with a ``not available`` outcome: the live source serves exchange data only)."""
+    def fetch(self, start: date, end: date, datasets: Iterable[str],
+              venues: Iterable[str] | None = None) -> WindowResult:
+        """Days ``[start, end)`` of the requested datasets from ``venues`` (default: all
+        configured); non-exchange datasets come back empty with a ``not available`` outcome
+        (the live source serves exchange data only)."""
         if end <= start:
             raise ValueError(f"empty window {start}..{end}")
         requested = list(dict.fromkeys(datasets))
@@ -103,8 +106,12 @@ class LiveFetcher:
         days = [start + timedelta(days=i) for i in range((end - start).days)]
         results: dict[str, VenueResult] = {}
         if exchange:
+            clients = self.clients()
+            if venues is not None:
+                chosen = set(venues)
+                clients = {v: c for v, c in clients.items() if v in chosen}
             results = fetch_venues(
-                self.clients(), start, end, exchange, policy=self.policy,
+                clients, start, end, exchange, policy=self.policy,
                 incomplete_refetches=self.incomplete_refetches,
             )
         tables = tables_by_day(results.values(), days, exchange)

@@ -183,15 +183,61 @@ def _valid_rows(dataset: str, rows: list[dict[str, Any]]) -> tuple[list[dict[str
     return valid.to_pylist(), rejected.num_rows
 
 
-def _incomplete(cfg: VenueConfig, dataset: str, batch: DatasetBatch, days: list[date]) -> bool:
+def _incomplete_days(cfg: VenueConfig, dataset: str, batch: DatasetBatch, days: list[date]
+                     ) -> list[date]:
+    """The days of the window worth fetching again: all of them when a symbol failed (or a
+    current-only snapshot did), else those with fewer valid rows than the schedule implies."""
     if batch.mode != "history" or batch.failed_symbols:
-        return bool(batch.failed_symbols)
+        return list(days) if batch.failed_symbols else []
+    bad = []
     for day, rows in _split_by_day(dataset, batch, days).items():
         valid, _ = _valid_rows(dataset, rows)
         expected, found, _ = _judge(cfg, dataset, day, valid, batch)
         if expected and found < expected:
-            return True
-    return False
+            bad.append(day)
+    return bad
+
+
+def _day_runs(days: list[date]) -> list[list[date]]:
+    runs: list[list[date]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] + timedelta(days=1) == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def _with_days_replaced(dataset: str, batch: DatasetBatch, other: DatasetBatch,
+                        days: list[date]) -> DatasetBatch:
+    """``batch`` with the rows of ``days`` taken from ``other`` (a refetch of those days)."""
+    column, chosen = ROW_TIME_COLUMN[dataset], set(days)
+    merged = DatasetBatch(mode=batch.mode, expected_by_day=batch.expected_by_day)
+    merged.rows = [r for r in batch.rows if row_day(dataset, r.get(column), days[0]) not in chosen]
+    merged.rows += other.rows
+    merged.counts = batch.counts + other.counts
+    merged.problems = list(dict.fromkeys([*other.problems, *batch.problems]))
+    merged.failed_symbols = dict(other.failed_symbols)
+    return merged
+
+
+def _refetch_incomplete(ctx: VenueContext, dataset: str, capability: str, batch: DatasetBatch,
+                        days: list[date]) -> tuple[DatasetBatch, bool]:
+    """Fetch again only the runs of incomplete days (a window of half a year must not be
+    read twice because a venue's history cap leaves its first weeks empty); each run's
+    refetch is kept where it covers at least as much."""
+    cfg, refetched = ctx.config, False
+    for run in _day_runs(_incomplete_days(cfg, dataset, batch, days)):
+        start_ms, end_ms = day_start_ms(run[0]), day_start_ms(run[-1] + timedelta(days=1))
+        retry = _run(ctx, dataset, start_ms, end_ms, capability)
+        refetched = True
+        if len(run) == len(days):
+            if _score(cfg, dataset, retry, days) >= _score(cfg, dataset, batch, days):
+                batch = retry
+            continue
+        if _score(cfg, dataset, retry, run) >= _score(cfg, dataset, batch, run):
+            batch = _with_days_replaced(dataset, batch, retry, run)
+    return batch, refetched
 
 
 def _outcomes_for(cfg: VenueConfig, dataset: str, batch: DatasetBatch, days: list[date],
@@ -289,12 +335,10 @@ def fetch_venue(
         batch = _run(ctx, dataset, start_ms, end_ms, capability)
         refetched = False
         for _ in range(incomplete_refetches):
-            if not _incomplete(config, dataset, batch, days):
+            batch, again = _refetch_incomplete(ctx, dataset, capability, batch, days)
+            refetched = refetched or again
+            if not again:
                 break
-            retry_batch = _run(ctx, dataset, start_ms, end_ms, capability)
-            refetched = True
-            if _score(config, dataset, retry_batch, days) >= _score(config, dataset, batch, days):
-                batch = retry_batch
         by_day, outcomes = _outcomes_for(
             config, dataset, batch, days, ctx.requests - before_requests,
             ctx.stats.retries - before_retries, refetched,
@@ -319,8 +363,17 @@ def _run(ctx: VenueContext, dataset: str, start_ms: int, end_ms: int, capability
 def _score(
     cfg: VenueConfig, dataset: str, batch: DatasetBatch, days: list[date]
 ) -> tuple[int, int]:
+    """(fewer failed symbols, more covered slots) over ``days`` only (rows of other days of
+    the batch are left out, undated ones count for the first day)."""
+    column = ROW_TIME_COLUMN[dataset]
+    by_day: dict[date, list[dict[str, Any]]] = {d: [] for d in days}
+    for row in batch.rows:
+        value = row.get(column)
+        day = days[0] if value is None else row_day(dataset, value, days[0])
+        if day in by_day:
+            by_day[day].append(row)
     found = 0
-    for day, rows in _split_by_day(dataset, batch, days).items():
+    for day, rows in by_day.items():
         valid, _ = _valid_rows(dataset, rows)
         found += _judge(cfg, dataset, day, valid, batch)[1]
     return (-len(batch.failed_symbols), found)
