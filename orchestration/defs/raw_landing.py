@@ -16,9 +16,8 @@ import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
 from orchestration.lib import landing, settings
-from orchestration.lib.coverage import funding_gaps
+from orchestration.lib.coverage import configured_rules, funding_gaps, write_plan
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
-from orchestration.lib.venues import venue_rules
 from orchestration.resources.market_source import MarketSourceResource
 
 # domain -> resource key of the source that serves it
@@ -74,14 +73,15 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
 
 
 def _funding_coverage_result(days: list[date], funding: pa.Table) -> dg.AssetCheckResult:
-    gaps = funding_gaps(funding, days, venue_rules())
+    rules = configured_rules()  # the configured venues and symbols, not every seed venue
+    gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
         asset_key=raw_asset_key(FUNDING_RATES),
         passed=not gaps,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
-            "venue_days_expected": len(days) * len(venue_rules()),
+            "venue_days_expected": len(days) * len(rules),
             "venue_days_missing": len(gaps),
             "gaps": dg.MetadataValue.md(
                 "\n".join(f"- {g.describe()}" for g in gaps[:50]) or "none"
@@ -123,6 +123,8 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
         selected = [by_key[k] for k in context.selected_asset_keys]
         names = frozenset(d.name for d in selected)
         days = partition_days(context)
+        if domain == "exchange":
+            write_plan()  # what the configured venues/symbols should give (coverage mart)
         rows: Counter[str] = Counter()
         rejected: dict[str, Counter[str]] = {d.name: Counter() for d in selected}
         landed_funding: list[pa.Table] = []
