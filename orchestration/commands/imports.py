@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
     from orchestration.lib.importers.records import ImportRecord
 
-CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The command prints its own summary; the run's events (and a refused import's failure) stay
+# in the instance for the UI, without a stack trace on the terminal.
+QUIET_CONSOLE = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 REFUSED_EXIT = 1
 INPUT_EXIT = 2
 
@@ -31,10 +34,15 @@ def _fail(message: str, code: int = INPUT_EXIT) -> NoReturn:
     raise SystemExit(code)
 
 
-def _job(name: str):  # noqa: ANN202 - a dagster JobDefinition, imported lazily
+@cache
+def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for a fast --help
     from orchestration.definitions import defs
 
-    return defs().resolve_job_def(name)
+    return defs()
+
+
+def _job(name: str):  # noqa: ANN202 - a dagster JobDefinition
+    return _definitions().resolve_job_def(name)
 
 
 def _instance(instance: DagsterInstance | None) -> DagsterInstance:
@@ -70,7 +78,7 @@ def rebuild(instance: DagsterInstance | None = None) -> None:
 
     write_plan()
     result = _job("warehouse_rebuild_job").execute_in_process(
-        instance=_instance(instance), run_config={**FULL_REFRESH, **CONSOLE_INFO},
+        instance=_instance(instance), run_config={**FULL_REFRESH, **QUIET_CONSOLE},
         raise_on_error=False,
     )
     if not result.success:
@@ -105,7 +113,7 @@ def run_import(
                 "kind": kind, "files": [str(f) for f in files], "tz": tz,
                 "allow_rejects": allow_rejects,
             }}},
-            **CONSOLE_INFO,
+            **QUIET_CONSOLE,
         },
         tags={"perp_fragility/import_id": ident},
         raise_on_error=False,
@@ -127,7 +135,12 @@ def run_import(
 def cmd_import(args: argparse.Namespace) -> None:
     """Land history files (one import, with an id) and rebuild the warehouse."""
     from orchestration.cli import prepare
+    from orchestration.lib.importers import ImportInputError, check_inputs
 
+    try:  # before prepare(): a wrong path is answered at once
+        check_inputs([Path(f) for f in args.files])
+    except ImportInputError as error:
+        _fail(str(error))
     prepare()
     if args.kind == "etf-flows":
         _import_etf_flows(args)
@@ -138,15 +151,10 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 def _import_etf_flows(args: argparse.Namespace) -> None:
     """Farside's wide ETF CSVs (no venues or symbols: the reference importer's own checks)."""
-    from orchestration.lib.importers import ImportInputError, check_inputs
     from orchestration.lib.reference.etf_flows import import_wide_csvs
 
     if not args.asset:
         _fail("import etf-flows needs --asset ETH or --asset BTC")
-    try:
-        check_inputs([Path(f) for f in args.files])
-    except ImportInputError as error:
-        _fail(str(error))
     results = import_wide_csvs([(path, args.asset) for path in args.files])
     for path, result in zip(args.files, results, strict=True):
         print(
@@ -184,7 +192,7 @@ def cmd_forget_import(args: argparse.Namespace) -> None:
     result = _job("forget_import_job").execute_in_process(
         instance=_instance(None),
         run_config={"ops": {"remove_import": {"config": {"import_id": record.id}}},
-                    **CONSOLE_INFO},
+                    **QUIET_CONSOLE},
         tags={"perp_fragility/import_id": record.id},
         raise_on_error=False,
     )
