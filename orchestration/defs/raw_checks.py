@@ -92,7 +92,12 @@ COMPLETENESS = "rows_match_configuration"
 #: The completeness check looks at this many of the newest landed days of a dataset (a bound
 #: on what it reads; the mart ``fct_data_coverage_daily`` covers the whole history).
 COMPLETENESS_DAYS = 31
-_EXCHANGE = tuple(d for d in ALL_DATASETS if d.domain == "exchange")
+#: Datasets with venue-day grain: keyed by venue and symbol, dated by a timestamp.
+_EXCHANGE = tuple(
+    d for d in ALL_DATASETS
+    if {"venue", "symbol", "base_asset"} <= set(d.schema.names)
+    and {"ts", "funding_ts"} & set(d.schema.names)
+)
 
 
 def _recent_rows(dataset: RawDataset, days: int) -> tuple[list[date], pa.Table]:

@@ -122,3 +122,21 @@ def test_ids_follow_the_bytes_and_forget_removes_only_that_import(tmp_path) -> N
     assert records.load(first.import_id, data) is None
     with pytest.raises(records.UnknownImportError, match="perp-fragility imports"):
         records.forget(first.import_id, data)
+
+
+def test_datasets_without_venues_are_not_screened_by_venue(tmp_path, monkeypatch) -> None:
+    """A reference kind (rates, staking) has no venue or symbol: only the landing rules apply."""
+    from datetime import date as day
+
+    def parse(paths: list[Path], tz: str | None) -> Parsed:
+        parsed = Parsed(rows_read=2)
+        parsed.add("rates", {"source": "import:test", "date": day(2024, 3, 1),
+                             "series": "usd_tbill_3m", "value": 0.05, "is_filled": False})
+        parsed.add("rates", {"source": "import:test", "date": day(2024, 3, 2),
+                             "series": "usd_tbill_3m", "value": float("nan"), "is_filled": False})
+        return parsed
+
+    monkeypatch.setitem(PARSERS, "test-rates", parse)
+    report = import_files("test-rates", [_write(tmp_path / "r.csv", "x\n")], tmp_path / "data",
+                          allow_rejects=True)
+    assert report.rows_landed == 1 and report.rejected_by_reason == {"non-finite value": 1}

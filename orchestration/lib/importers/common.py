@@ -156,11 +156,26 @@ def snapshot_day(ts: datetime) -> date:
 
 
 def row_day(dataset: str, row: dict[str, Any]) -> date:
+    """The UTC day (partition) a row lands in, as the staging models date it."""
     if dataset == "funding_rates":
         return row["funding_ts"].date()
     if dataset in ("open_interest", "dated_futures"):
         return snapshot_day(row["ts"])
-    return row["ts"].date()
+    if "ts" in row:
+        return row["ts"].date()
+    for column in ("date", "report_date"):  # daily reference datasets (rates, ETF, CFTC)
+        if column in row:
+            return row[column]
+    raise KeyError(f"{dataset}: no timestamp or date column to partition by")
+
+
+def part_label(dataset: str, row: dict[str, Any]) -> str:
+    """What tells one file of an import from another on the same day: venue and symbol, or
+    the other key columns of a dataset without venues (``series``, ``ticker``, ...)."""
+    spec = DATASETS_BY_NAME[dataset]
+    names = ("venue", "symbol") if "venue" in spec.key else tuple(
+        k for k in spec.key if isinstance(row.get(k), str))
+    return "-".join(_slug(str(row.get(n) or "")) for n in names) or "all"
 
 
 def _slug(text: str) -> str:
@@ -177,21 +192,22 @@ class Landed:
 
 def land_tables(ident: str, tables: dict[str, pa.Table], data_root: Path | None) -> Landed:
     """Land screened ``{dataset: table}`` as import ``ident``'s own files, one per (day,
-    venue, symbol): ``part-import-<ident>-<venue>-<symbol>.parquet``. Other imports and the
+    venue, symbol): ``part-import-<ident>-<venue>-<symbol>.parquet`` (datasets without venues:
+    their other key columns, e.g. ``-usd-tbill-3m``). Other imports and the
     live ``part-0`` files are never read or touched; overlapping keys are resolved by the
     staging models' one-row-per-key rule."""
     root = data_root or settings.data_dir()
-    groups: dict[tuple[str, date, str, str], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[str, date, str], list[dict[str, Any]]] = defaultdict(list)
     for dataset, table in tables.items():
         for row in table.to_pylist():
-            groups[(dataset, row_day(dataset, row), row["venue"], row["symbol"])].append(row)
+            groups[(dataset, row_day(dataset, row), part_label(dataset, row))].append(row)
     per_dataset: Counter[str] = Counter()
     days: set[date] = set()
     parts: list[Path] = []
     landed = 0
-    for (dataset, day, venue, symbol), items in sorted(groups.items()):
+    for (dataset, day, label), items in sorted(groups.items()):
         spec = DATASETS_BY_NAME[dataset]
-        part = f"import-{ident}-{_slug(venue)}-{_slug(symbol)}"
+        part = f"import-{ident}-{label}"
         table = pa.Table.from_pylist(items, schema=spec.schema)
         result = landing.land_partition(spec, day, table, part=part, data_root=root)
         if result.rejected:  # screened before: a reject here is a bug, not bad input

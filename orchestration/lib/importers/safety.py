@@ -3,9 +3,10 @@
 An importer kind only turns a file into contract-shaped rows (:class:`Parsed`). This module
 then decides, for every row, whether it may reach the warehouse:
 
-* its venue must be configured (``universe.configured_venues()``) and its symbol configured on
-  that venue (``universe.configured_symbols(venue)``; a dated contract counts when its
-  perpetual root is configured, since listed expiries change);
+* in a dataset keyed by venue and symbol (the exchange datasets), its venue must be configured
+  (``universe.configured_venues()``) and its symbol configured on that venue
+  (``universe.configured_symbols(venue)``; a dated contract counts when its perpetual root is
+  configured, since listed expiries change);
 * it must pass the landing's own validation (``landing.split_valid``: required fields, finite
   numbers, positive prices, non-negative amounts, one row per key).
 
@@ -73,9 +74,11 @@ def screen(parsed: Parsed, env: Mapping[str, str] | None = None) -> Screened:
     result = Screened()
     for dataset, rows in sorted(parsed.rows.items()):
         spec = DATASETS_BY_NAME[dataset]
+        per_venue = {"venue", "symbol"} <= set(spec.schema.names)  # not rates, CFTC, ETF
         kept: list[dict[str, Any]] = []
         for row in rows:
-            reason = universe_reason(row.get("venue"), row.get("symbol"), universe)
+            reason = (universe_reason(row.get("venue"), row.get("symbol"), universe)
+                      if per_venue else None)
             if reason is None:
                 kept.append(row)
             else:
