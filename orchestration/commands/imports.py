@@ -45,6 +45,17 @@ def _job(name: str):  # noqa: ANN202 - a dagster JobDefinition
     return _definitions().resolve_job_def(name)
 
 
+def _prepare() -> None:
+    """``cli.prepare`` (it writes the coverage plan), a configuration error in one line."""
+    from orchestration.cli import prepare
+    from orchestration.lib.universe import UniverseError
+
+    try:
+        prepare()
+    except UniverseError as error:
+        _fail(str(error))
+
+
 def _instance(instance: DagsterInstance | None) -> DagsterInstance:
     from dagster import DagsterInstance
 
@@ -134,14 +145,13 @@ def run_import(
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Land history files (one import, with an id) and rebuild the warehouse."""
-    from orchestration.cli import prepare
     from orchestration.lib.importers import ImportInputError, check_inputs
 
     try:  # before prepare(): a wrong path is answered at once
         check_inputs([Path(f) for f in args.files])
     except ImportInputError as error:
         _fail(str(error))
-    prepare()
+    _prepare()
     if args.kind == "etf-flows":
         _import_etf_flows(args)
         return
@@ -182,10 +192,9 @@ def cmd_imports(args: argparse.Namespace) -> None:
 
 def cmd_forget_import(args: argparse.Namespace) -> None:
     """Remove one import's files (as a Dagster run) and rebuild the warehouse."""
-    from orchestration.cli import prepare
     from orchestration.lib.importers.records import load
 
-    prepare()
+    _prepare()
     record = load(args.import_id)
     if record is None:
         _fail(f"no import {args.import_id!r}; `perp-fragility imports` lists them")
@@ -206,11 +215,10 @@ def cmd_forget_import(args: argparse.Namespace) -> None:
 
 def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
     """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
-    from orchestration.cli import prepare
     from orchestration.lib import settings
     from orchestration.lib.warehouse_lock import warehouse_lock
 
-    prepare()
+    _prepare()
     with warehouse_lock(exclusive=True):
         settings.warehouse_path().unlink(missing_ok=True)
     rebuild()
