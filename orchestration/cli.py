@@ -47,6 +47,7 @@ def prepare() -> None:
     """Data folders, the Dagster instance and the dbt manifest (needed before defs import)."""
     from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
+    from orchestration.lib.coverage import write_plan
     from orchestration.lib.landing import ensure_schema_files
     from orchestration.lib.settings import ensure_usable_data_dir, export_data_dir
 
@@ -54,6 +55,7 @@ def prepare() -> None:
     export_data_dir()  # the data directory may have changed since dbt_project was imported
     ensure_dagster_home()
     ensure_schema_files()
+    write_plan()  # the configured venues/symbols' expectations (fct_data_coverage_daily)
     _init_instance_storage()
     edited = _latest_dbt_source_edit()
     manifest_stale = _written_before(dbt_project.manifest_path, edited)
@@ -249,67 +251,6 @@ def cmd_report(args: argparse.Namespace) -> None:
     render_week(args.week)
 
 
-def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
-    """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
-    from orchestration.lib import settings
-    from orchestration.lib.warehouse_lock import warehouse_lock
-
-    prepare()
-    with warehouse_lock(exclusive=True):
-        settings.warehouse_path().unlink(missing_ok=True)
-        build_warehouse()
-    print(settings.warehouse_path())
-
-
-def build_warehouse(select: Sequence[str] = (), full_refresh: bool = False) -> None:
-    """``dbt build`` outside Dagster (imports, rebuilds); the caller holds the warehouse lock.
-
-    ``full_refresh``: imported history lies before the incremental models' window, so an
-    import rebuilds the models it feeds from every partition."""
-    from orchestration.dbt_project import dbt_cli
-
-    args = ["build", *(("--select", *select) if select else ())]
-    if full_refresh:
-        args.append("--full-refresh")
-    invocation = dbt_cli().cli(args, raise_on_error=False)
-    invocation.wait()
-    if not invocation.is_successful():
-        raise SystemExit(f"dbt {' '.join(args)} failed: see {invocation.target_path}/dbt.log")
-
-
-IMPORT_KINDS_EXTRA = ("etf-flows",)
-
-
-def cmd_import(args: argparse.Namespace) -> None:
-    """Land history files into the raw layout, then rebuild the models that read them."""
-    from orchestration.lib.warehouse_lock import warehouse_lock
-
-    prepare()
-    if args.kind == "etf-flows":
-        from orchestration.lib.reference.etf_flows import import_wide_csvs
-
-        if not args.asset:
-            raise SystemExit("import etf-flows needs --asset ETH or --asset BTC")
-        results = import_wide_csvs([(path, args.asset) for path in args.files])
-        for path, result in zip(args.files, results, strict=True):
-            print(
-                f"import etf-flows {path}: {result.table.num_rows} rows, "
-                f"{result.flagged_count} day(s) whose Total differs from the tickers' sum"
-            )
-        datasets = ["etf_flows"]
-    else:
-        from orchestration.lib.importers import import_files
-
-        report = import_files(args.kind, args.files, tz=args.tz)
-        print(report.describe())
-        datasets = [name for name, rows in report.rows_by_dataset.items() if rows]
-    if args.no_build or not datasets:
-        return
-    with warehouse_lock(exclusive=True):
-        build_warehouse(select=[f"source:raw.{name}+" for name in datasets], full_refresh=True)
-    print(f"rebuilt the models downstream of {', '.join(f'raw.{d}' for d in datasets)}")
-
-
 def cmd_backfill_cftc(args: argparse.Namespace) -> None:
     """The CFTC TFF history of the four CME crypto contracts, one command."""
     from orchestration.lib.reference.cftc_backfill import main as backfill_main
@@ -357,21 +298,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
     report.set_defaults(func=cmd_report)
 
-    rebuild = sub.add_parser("rebuild-warehouse", help="rebuild DuckDB from raw Parquet")
-    rebuild.set_defaults(func=cmd_rebuild_warehouse)
+    from orchestration.commands.imports import register as register_imports
 
-    from orchestration.lib.importers import KINDS
-
-    imp = sub.add_parser(
-        "import",
-        help="land history files (funding, oi, prices, Binance archives, ETF CSV) and rebuild",
-    )
-    imp.add_argument("kind", choices=(*KINDS, *IMPORT_KINDS_EXTRA))
-    imp.add_argument("files", nargs="+", type=Path)
-    imp.add_argument("--tz", help="time zone of a binance-funding-export (e.g. Europe/London)")
-    imp.add_argument("--asset", choices=("ETH", "BTC"), help="base asset of an etf-flows CSV")
-    imp.add_argument("--no-build", action="store_true", help="land only; skip the dbt rebuild")
-    imp.set_defaults(func=cmd_import)
+    register_imports(sub)  # import, imports, forget-import, rebuild-warehouse
 
     cftc = sub.add_parser(
         "backfill-cftc",

@@ -378,6 +378,31 @@ class DataQualityNote:
 
 
 @dataclass(frozen=True, slots=True)
+class CoverageGap:
+    """Venue-days of one venue, asset and dataset in the report week that are not complete
+    (``fct_data_coverage_daily``), one row per run of the same status.
+
+    Attributes:
+        first_date / last_date: the first and last day of the run; days: days in it.
+        status: ``partial`` | ``missing`` | ``failed`` | ``not available``.
+        rows / expected: landed and expected rows over those days (expected None: presence
+            only, e.g. dated futures).
+        message: why, as the mart says it (the first day's message).
+    """
+
+    venue: str
+    base_asset: str
+    dataset: str
+    status: str
+    first_date: date
+    last_date: date
+    days: int
+    rows: int
+    expected: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContext:
     """The whole weekly report.
 
@@ -409,6 +434,9 @@ class ReportContext:
     fragility_history: tuple[IndexHistory, ...]
     notes: tuple[DataQualityNote, ...]
     baseline_apr: float = BASELINE_APR
+    #: Not-complete venue-days of the week (the data-quality page lists them); None when the
+    #: warehouse has no coverage mart, so coverage is unknown rather than complete.
+    coverage_gaps: tuple[CoverageGap, ...] | None = ()
 
     @property
     def asset_names(self) -> tuple[str, ...]:

@@ -22,11 +22,10 @@ import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
 from orchestration.lib import landing, settings
-from orchestration.lib.coverage import funding_gaps
+from orchestration.lib.coverage import configured_rules, funding_gaps, write_plan
 from orchestration.lib.live.backfill import WindowFetchFailed, land_range
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
 from orchestration.lib.universe import configured_datasets
-from orchestration.lib.venues import venue_rules
 from orchestration.resources.market_source import MarketSourceResource
 
 # domain -> resource key of the source that serves it
@@ -85,7 +84,8 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
 def _funding_coverage_result(
     days: list[date], funding: pa.Table, venues: tuple[str, ...]
 ) -> dg.AssetCheckResult:
-    rules = [r for r in venue_rules() if r.venue in venues]
+    # the configured venues and symbols that this source serves, not every seed venue
+    rules = [r for r in configured_rules() if r.venue in venues]
     gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
@@ -152,6 +152,8 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
             return
         names = frozenset(d.name for d in selected)
         days = partition_days(context)
+        if domain == "exchange":
+            write_plan()  # what the configured venues/symbols should give (coverage mart)
         landed_funding: list[pa.Table] = []
 
         def keep_funding(day: date, results: dict[str, landing.LandingResult]) -> None:

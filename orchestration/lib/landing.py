@@ -93,6 +93,9 @@ def ensure_schema_files(root: Path | None = None) -> None:
         target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
         if not target.exists():
             _atomic_write(dataset.schema.empty_table(), target)
+    from orchestration.lib.coverage import ensure_coverage_files  # coverage imports landing
+
+    ensure_coverage_files(root.parent)  # the other files dbt's sources read
     _SCHEMA_FILES_DONE.add(root)
 
 

@@ -30,6 +30,7 @@ from reports.context import (
     AssetSummary,
     BasisTermRow,
     CarryRow,
+    CoverageGap,
     DataQualityNote,
     DatedContractRow,
     EtfWeek,
@@ -458,6 +459,45 @@ def _etf(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> tuple[EtfWe
     return _by_asset(records, "week_start")
 
 
+def _coverage_gaps(
+    conn: duckdb.DuckDBPyConnection, start: date, end: date
+) -> tuple[CoverageGap, ...] | None:
+    """The week's not-complete venue-days, consecutive days of one status folded into one row
+    (gaps-and-islands on the date); None when the warehouse has no coverage mart."""
+    present = _value(
+        conn,
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = 'fct_data_coverage_daily'",
+        [SCHEMA],
+    )
+    if not present:
+        return None
+    rows = _rows(
+        conn,
+        f"""
+        with gaps as (
+            select
+                *,
+                date - cast(row_number() over (
+                    partition by venue, base_asset, dataset, status order by date
+                ) as integer) as run
+            from {SCHEMA}.fct_data_coverage_daily
+            where date between ? and ? and status <> 'ok'
+        )
+        select
+            venue, base_asset, dataset, status,
+            min(date) as first_date, max(date) as last_date, count(*) as days,
+            sum("rows") as "rows", sum(expected) as expected,
+            arg_min(message, date) as message
+        from gaps
+        group by venue, base_asset, dataset, status, run
+        order by venue, base_asset, dataset, first_date
+    """,
+        [start, end],
+    )
+    return _by_asset((_record(CoverageGap, r) for r in rows), "venue", "dataset", "first_date")
+
+
 def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bool:
     simulated = _value(
         conn,
@@ -574,6 +614,7 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         ),
         fragility_history=_histories(fragility, IndexPoint, IndexHistory),
         notes=(),
+        coverage_gaps=_coverage_gaps(conn, week_start, week_end),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
     return replace(context, notes=notes)
@@ -684,6 +725,17 @@ def quality_notes(
                 f"{(ctx.week_end - b.cftc_report_date).days} days before week end "
                 "(late or missing reports)."
             )
+    if ctx.coverage_gaps is None:
+        warn("No fct_data_coverage_daily in the warehouse: which venue-days are missing is "
+             "unknown (rebuild the warehouse).")
+    elif ctx.coverage_gaps:
+        venue_days = sum(g.days for g in ctx.coverage_gaps)
+        venues = sorted({g.venue for g in ctx.coverage_gaps})
+        warn(
+            f"{venue_days} venue-day(s) of configured data are not complete in {ctx.iso_week} "
+            f"({', '.join(venues)}): cross-venue sums and means cover the venues that "
+            "reported. The list follows."
+        )
     for asset in expected_assets:
         week = ctx.etf_week(asset)
         if week is None:

@@ -63,3 +63,17 @@ def test_every_raw_dataset_has_freshness_volume_and_quarantine_checks(definition
         for name in ("fresh_against_calendar", "row_count_in_line", "no_quarantined_rows"):
             assert (f"raw/{dataset.name}", name) in checks
     assert ("raw/funding_rates", "venue_day_coverage") in checks
+
+
+def test_import_jobs_and_the_completeness_checks(definitions):
+    for name in ("import_job", "forget_import_job", "warehouse_rebuild_job"):
+        assert definitions.resolve_job_def(name) is not None
+    rebuild = definitions.resolve_job_def("warehouse_rebuild_job")
+    checks = {(k.asset_key.to_user_string(), k.name)
+              for k in rebuild.asset_layer.asset_graph.asset_check_keys}
+    daily = {(k.asset_key.to_user_string(), k.name) for k in
+             definitions.resolve_job_def("daily_market_job").asset_layer.asset_graph
+             .asset_check_keys}
+    for dataset in ALL_DATASETS:
+        if dataset.domain == "exchange":
+            assert (f"raw/{dataset.name}", "rows_match_configuration") in checks & daily

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.lib import landing
-from orchestration.lib.importers import ImportFormatError, import_files
+from orchestration.lib.importers import ImportFormatError, ImportInputError, import_files
 from orchestration.lib.importers.common import binance_symbol
 from orchestration.lib.raw_schemas import FUNDING_RATES, LONG_SHORT_RATIO, OPEN_INTEREST
 
@@ -65,7 +65,7 @@ def test_daily_metrics_land_the_end_of_day_snapshot_and_ratio(tmp_path) -> None:
     ]
     path = tmp_path / "BTCUSDT-metrics-2024-01-01.csv"
     path.write_text(METRICS_HEADER + "\n".join(lines) + "\n")
-    report = import_files("binance-metrics", [path], tmp_path / "data")
+    report = import_files("binance-metrics", [path], tmp_path / "data", allow_rejects=True)
     assert report.rows_read == 4 and report.summarised == 2
     assert report.rejected_by_reason == {"unreadable row: Invalid isoformat string": 1}
     oi = landing.read_dataset(OPEN_INTEREST, tmp_path / "data").to_pylist()
@@ -121,7 +121,8 @@ def test_website_export_without_zone_is_refused_when_off_the_grid(tmp_path) -> N
 def test_website_export_with_a_wrong_zone_quarantines_off_grid_rows(tmp_path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(EXPORT, encoding="utf-8")
-    report = import_files("binance-funding-export", [path], tmp_path / "data", tz="UTC")
+    report = import_files("binance-funding-export", [path], tmp_path / "data", tz="UTC",
+                          allow_rejects=True)
     assert report.rejected_by_reason == {"off the settlement grid (wrong time zone?)": 2}
     assert report.rows_landed == 2
 
@@ -134,5 +135,5 @@ def test_a_non_export_is_refused(tmp_path) -> None:
 
 
 def test_missing_files_are_reported(tmp_path) -> None:
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(ImportInputError, match="no such file"):
         import_files("funding", [Path(tmp_path / "nope.csv")], tmp_path / "data")

@@ -88,6 +88,11 @@ TABLES: dict[str, dict[str, str]] = {
         "date": "date", "base_asset": "varchar", "net_flow_usd_m": "double",
         "tickers_missing": "integer", "cumulative_flow_usd_m": "double",
     },
+    "fct_data_coverage_daily": {
+        "date": "date", "venue": "varchar", "base_asset": "varchar", "dataset": "varchar",
+        "status": "varchar", "rows": "bigint", "expected": "bigint", "message": "varchar",
+        "is_complete": "boolean",
+    },
 }
 
 # ETH W14 scores: points = 100 x 0.15 x 0.90 = 13.5 (leverage), 0.15 x 0.71 = 10.65 (carry
@@ -248,6 +253,27 @@ def fill_warehouse(conn: duckdb.DuckDBPyConnection, source: str = "simulated") -
     etf.append({"date": date(2025, 3, 28), "base_asset": "ETH", "net_flow_usd_m": -7.0,
                 "tickers_missing": 0, "cumulative_flow_usd_m": 990.0})
     _insert(conn, "fct_etf_flows_daily", etf)
+    coverage = [  # every W14 day of binance ETH funding ok; deribit ETH funding gone on Sunday
+        {"date": W14_START + timedelta(days=i), "venue": "binance", "base_asset": "ETH",
+         "dataset": "funding_rates", "status": "ok", "rows": 3, "expected": 3, "message": "",
+         "is_complete": True} for i in range(7)
+    ] + [
+        {"date": W14_END, "venue": "deribit", "base_asset": "ETH", "dataset": "funding_rates",
+         "status": "failed", "rows": 0, "expected": 3, "message": "HTTP 503",
+         "is_complete": False},
+        # okx BTC candles short on Tue and Wed (one run), missing on Friday (another)
+        *({"date": W14_START + timedelta(days=d), "venue": "okx", "base_asset": "BTC",
+           "dataset": "ohlcv_daily", "status": "partial", "rows": 1, "expected": 2,
+           "message": "short: BTC/USDT 0/1", "is_complete": False} for d in (1, 2)),
+        {"date": W14_START + timedelta(days=4), "venue": "okx", "base_asset": "BTC",
+         "dataset": "ohlcv_daily", "status": "partial", "rows": 1, "expected": 2,
+         "message": "short: BTC/USDT:USDT 0/1", "is_complete": False},
+        # outside the week: not listed
+        {"date": W13_END, "venue": "okx", "base_asset": "ETH", "dataset": "funding_rates",
+         "status": "missing", "rows": 0, "expected": 3, "message": "no rows landed",
+         "is_complete": False},
+    ]
+    _insert(conn, "fct_data_coverage_daily", coverage)
 
 
 @pytest.fixture
@@ -424,3 +450,34 @@ def test_open_warehouse_readonly(warehouse, tmp_path):
         conn.close()
     with pytest.raises(FileNotFoundError):
         open_warehouse_readonly(tmp_path / "absent.duckdb")
+
+
+def test_missing_venue_days_are_listed_as_runs_and_noted(context, warehouse):
+    gaps = [(g.venue, g.base_asset, g.dataset, g.status, g.first_date, g.last_date, g.days,
+             g.rows, g.expected, g.message) for g in context.coverage_gaps]
+    assert gaps == [  # ETH first; consecutive days of one status folded
+        ("deribit", "ETH", "funding_rates", "failed", W14_END, W14_END, 1, 0, 3, "HTTP 503"),
+        ("okx", "BTC", "ohlcv_daily", "partial", date(2025, 4, 1), date(2025, 4, 2), 2, 2, 4,
+         "short: BTC/USDT 0/1"),
+        ("okx", "BTC", "ohlcv_daily", "partial", date(2025, 4, 4), date(2025, 4, 4), 1, 1, 2,
+         "short: BTC/USDT:USDT 0/1"),
+    ]
+    texts = " | ".join(n.text for n in context.notes)
+    assert "4 venue-day(s) of configured data are not complete in 2025-W14 (deribit, okx)" in texts
+    from reports.render import render_html
+
+    html = render_html(context)
+    assert "Missing venue-days" in html and "HTTP 503" in html
+    assert "2025-04-01&ndash;2025-04-02 (2)" in html
+
+
+def test_without_the_coverage_mart_coverage_is_unknown_not_complete(warehouse):
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("drop table main.fct_data_coverage_daily")
+    conn = open_warehouse_readonly(warehouse)
+    try:
+        ctx = build_report_context(conn, "2025-W14")
+    finally:
+        conn.close()
+    assert ctx.coverage_gaps is None
+    assert any("which venue-days are missing is unknown" in n.text for n in ctx.notes)

@@ -3,7 +3,10 @@
     missing). OI changes are like-for-like: only (venue, kind) series present on both days
     count, so a venue or the CME series appearing in the data is not read as new leverage.
     leverage_buildup_7d = OI change - price change over 7 days (OI up with price flat = new
-    leverage). Long/short ratio: mean across venues (each venue's symbols averaged first). -#}
+    leverage). Long/short ratio: mean across venues (each venue's symbols averaged first).
+    venues_missing names the configured venue-datasets feeding these sums and means that are
+    not complete that day (fct_data_coverage_daily): '' when all are, null when coverage is
+    unknown for the day. -#}
 with
 
 prices as (
@@ -21,6 +24,22 @@ open_interest as (
 long_short as (
 
     select * from {{ ref('stg_long_short_ratio') }}
+
+),
+
+coverage as (
+
+    select
+        date,
+        base_asset,
+        coalesce(
+            string_agg(venue || ' ' || dataset, ', ' order by venue, dataset)
+                filter (where not is_complete),
+            ''
+        ) as venues_missing
+    from {{ ref('fct_data_coverage_daily') }}
+    where dataset in ('ohlcv_daily', 'open_interest', 'long_short_ratio')
+    group by date, base_asset
 
 ),
 
@@ -92,7 +111,8 @@ daily as (
         {{ pct_change('oi_total.oi_matched_30d', 'oi_total.oi_matched_30d_before') }} as oi_change_30d_pct,
         long_short_daily.long_short_ratio,
         prices.perp_volume_usd,
-        prices.spot_volume_usd
+        prices.spot_volume_usd,
+        coverage.venues_missing
     from spine
     left join prices
         on spine.date = prices.date
@@ -103,6 +123,9 @@ daily as (
     left join long_short_daily
         on spine.date = long_short_daily.date
         and spine.base_asset = long_short_daily.base_asset
+    left join coverage
+        on spine.date = coverage.date
+        and spine.base_asset = coverage.base_asset
 
 ),
 
@@ -137,7 +160,8 @@ final as (
         {{ round_metric('long_short_ratio') }} as long_short_ratio,
         perp_volume_usd,
         spot_volume_usd,
-        {{ round_metric(safe_divide('perp_volume_usd', 'spot_volume_usd')) }} as perp_spot_volume_ratio
+        {{ round_metric(safe_divide('perp_volume_usd', 'spot_volume_usd')) }} as perp_spot_volume_ratio,
+        venues_missing
     from changes
 
 )

@@ -1,8 +1,19 @@
 """Bulk history import: files in, the same raw Parquet layout the live source writes out.
 
 APIs cap history (Binance open-interest history covers ~30 days), so older data comes from
-files. :func:`import_files` parses them, lands them through ``landing.land_partition`` with a
-``part="import-<kind>-<venue>-<symbol>"`` of their own, and reports what it did. Kinds:
+files. :func:`import_files` runs every kind through one path:
+
+1. check the inputs (a missing, 0-byte or data-less file stops the import with one line);
+2. parse with the kind's parser (:data:`PARSERS`), lines that cannot be read become rejects;
+3. screen every parsed row (:func:`orchestration.lib.importers.safety.screen`): an unconfigured
+   venue or symbol, or a value the landing would refuse, becomes a reject with its reason;
+4. refuse the whole import when anything was rejected, unless ``allow_rejects``: the rejects go
+   to ``<data>/quarantine/import/<id>.csv`` and nothing lands, so a bad file cannot change the
+   warehouse; otherwise land the valid rows as files of this import's id;
+5. record the import (``<data>/imports/<id>.json``) so ``perp-fragility imports`` lists it and
+   ``perp-fragility forget-import ID`` removes its files.
+
+Kinds (one line each in :data:`PARSERS`):
 
 =========================  ======================================================  ============
 kind                       format                                                  datasets
@@ -15,6 +26,8 @@ kind                       format                                               
 ``binance-funding-export`` binance.com "Funding Rate History" download (``tz``)    funding
 =========================  ======================================================  ============
 
+A new kind is a module with a parser ``(paths, tz) -> Parsed`` and one line in
+:data:`PARSERS`; the checks, quarantine, ids and undo above apply to it unchanged.
 Idempotent: importing the same files again rewrites byte-identical partitions.
 """
 
@@ -22,28 +35,41 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from orchestration.lib import settings
+from orchestration.lib.importers import records
 from orchestration.lib.importers.binance import (
     parse_funding_archive,
     parse_funding_export,
     parse_metrics,
 )
-from orchestration.lib.importers.common import ImportFormatError, land_rows, write_rejects
+from orchestration.lib.importers.common import (
+    ImportFormatError,
+    ImportInputError,
+    land_tables,
+    write_rejects,
+)
 from orchestration.lib.importers.generic import parse_generic
 from orchestration.lib.importers.parsed import Parsed
+from orchestration.lib.importers.safety import screen
 
-KINDS: tuple[str, ...] = (
-    "funding",
-    "oi",
-    "prices",
-    "binance-funding-archive",
-    "binance-metrics",
-    "binance-funding-export",
-)
+Parser = Callable[[list[Path], str | None], Parsed]
+
+PARSERS: dict[str, Parser] = {
+    "funding": lambda paths, tz: parse_generic("funding", paths),
+    "oi": lambda paths, tz: parse_generic("oi", paths),
+    "prices": lambda paths, tz: parse_generic("prices", paths),
+    "binance-funding-archive": lambda paths, tz: parse_funding_archive(paths),
+    "binance-metrics": lambda paths, tz: parse_metrics(paths),
+    "binance-funding-export": lambda paths, tz: parse_funding_export(paths, tz=tz),
+}
+"""kind -> parser. Register a new kind with one line here."""
+
+KINDS: tuple[str, ...] = tuple(PARSERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +77,21 @@ class ImportReport:
     """What an import did.
 
     Attributes:
+        import_id: the import's id (``<kind>-<digest>``), in its file names and record.
         kind: the import kind.
         files: the files read.
         rows_read: data lines read.
-        rows_landed: rows written to raw partitions (all datasets).
+        rows_landed: rows written to raw partitions (all datasets); 0 when refused.
         rows_by_dataset: rows landed per raw dataset.
-        rejected_by_reason: lines refused at parsing plus rows the landing quarantined, by
-            reason (e.g. ``naive timestamp (no UTC offset)``, ``non-finite rate``).
+        rejected_by_reason: lines refused at parsing plus rows refused by the screening
+            (unconfigured venue/symbol, failed validation), by reason.
         summarised: intraday points folded into daily snapshots (not lost: counted).
         days_touched: UTC days whose partitions were written.
-        rejects_path: CSV of the lines refused at parsing, if any.
+        rejects_path: CSV of every rejected line/row with its reason, if any.
+        refused: True when rejects stopped the import (nothing landed).
     """
 
+    import_id: str
     kind: str
     files: tuple[str, ...]
     rows_read: int
@@ -72,6 +101,7 @@ class ImportReport:
     summarised: int = 0
     days_touched: tuple[date, ...] = ()
     rejects_path: Path | None = None
+    refused: bool = False
 
     @property
     def rejected(self) -> int:
@@ -81,15 +111,19 @@ class ImportReport:
         """Human summary for the CLI."""
         span = (f"{self.days_touched[0]}..{self.days_touched[-1]} ({len(self.days_touched)} "
                 "days)" if self.days_touched else "no days")
-        lines = [
-            f"import {self.kind}: {len(self.files)} file(s), {self.rows_read} row(s) read, "
-            f"{self.rows_landed} landed over {span}, {self.rejected} rejected"
-            + (f", {self.summarised} intraday point(s) summarised" if self.summarised else ""),
-        ]
+        head = (
+            f"import {self.import_id}: REFUSED, nothing landed: {self.rejected} of "
+            f"{self.rows_read} row(s) rejected (--allow-rejects lands the valid ones)"
+            if self.refused
+            else f"import {self.import_id}: {len(self.files)} file(s), {self.rows_read} row(s) "
+            f"read, {self.rows_landed} landed over {span}, {self.rejected} rejected"
+        )
+        lines = [head + (f", {self.summarised} intraday point(s) summarised"
+                         if self.summarised else "")]
         lines += [f"  landed {n} into {d}" for d, n in sorted(self.rows_by_dataset.items())]
         lines += [f"  rejected {n}: {r}" for r, n in sorted(self.rejected_by_reason.items())]
         if self.rejects_path:
-            lines.append(f"  rejected lines: {self.rejects_path}")
+            lines.append(f"  quarantine: {self.rejects_path}")
         return "\n".join(lines)
 
 
@@ -98,16 +132,28 @@ def _category(reason: str) -> str:
     return re.sub(r"\s*('[^']*'|\"[^\"]*\")", "", reason).rstrip(": ").strip()
 
 
+def check_inputs(paths: list[Path]) -> None:
+    """Refuse missing, non-regular and 0-byte files before anything is read or written."""
+    if not paths:
+        raise ImportInputError("no files given")
+    for path in paths:
+        if not path.exists():
+            raise ImportInputError(f"no such file: {path}")
+        if not path.is_file():
+            raise ImportInputError(f"not a file: {path}")
+        if path.stat().st_size == 0:
+            raise ImportInputError(f"{path} is empty (0 bytes): nothing to import")
+
+
 def _parse(kind: str, paths: list[Path], tz: str | None) -> Parsed:
-    if kind in ("funding", "oi", "prices"):
-        return parse_generic(kind, paths)
-    if kind == "binance-funding-archive":
-        return parse_funding_archive(paths)
-    if kind == "binance-metrics":
-        return parse_metrics(paths)
-    if kind == "binance-funding-export":
-        return parse_funding_export(paths, tz=tz)
-    raise ValueError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
+    parser = PARSERS.get(kind)
+    if parser is None:
+        raise ImportInputError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
+    parsed = parser(paths, tz)
+    if parsed.rows_read == 0:
+        names = ", ".join(str(p) for p in paths)
+        raise ImportInputError(f"{names}: no data rows (only a header, or blank lines)")
+    return parsed
 
 
 def import_files(
@@ -116,22 +162,52 @@ def import_files(
     data_root: Path | None = None,
     *,
     tz: str | None = None,
+    allow_rejects: bool = False,
+    env: Mapping[str, str] | None = None,
 ) -> ImportReport:
-    """Land ``paths`` of ``kind`` under ``data_root`` (default ``PERP_FRAGILITY_DATA_DIR``).
+    """Import ``paths`` of ``kind`` under ``data_root`` (default ``PERP_FRAGILITY_DATA_DIR``).
 
     ``tz`` is the time zone of a ``binance-funding-export`` (the website writes the browser's
-    local time); other kinds carry their own offsets or are UTC by definition.
-    Raises :class:`ImportFormatError` when a file is not of ``kind``.
+    local time); other kinds carry their own offsets or are UTC by definition. ``env`` is the
+    configuration to screen against (default ``os.environ``, see ``lib/universe.py``).
+    Any reject refuses the whole import (nothing lands) unless ``allow_rejects``.
+
+    Raises:
+        ImportInputError: a file is missing, empty, without data rows, or not of ``kind``
+            (:class:`ImportFormatError`); the attempt is recorded with status ``failed``.
     """
+    root = data_root or settings.data_dir()
     paths = [Path(p) for p in paths]
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"no such file(s): {', '.join(missing)}")
-    parsed = _parse(kind, paths, tz)
-    landed = land_rows(kind, parsed.rows, data_root)
-    reasons: Counter[str] = Counter(_category(r.reason) for r in parsed.rejects)
-    reasons.update(landed.rejected_by_reason)
+    check_inputs(paths)
+    ident = records.import_id(kind, paths, tz)
+    previous = records.load(ident, root)
+    if previous is not None:  # the same import again: replace its own files
+        records.remove_files(previous, root)
+    record = records.new_record(ident, kind, records.FAILED, paths, tz)
+    try:
+        parsed = _parse(kind, paths, tz)
+    except ImportInputError as error:
+        record.message = str(error)
+        records.save(record, root)
+        raise
+    screened = screen(parsed, env)
+    rejects = [*parsed.rejects, *screened.rejects]
+    reasons: Counter[str] = Counter(_category(r.reason) for r in rejects)
+    quarantine = write_rejects(ident, rejects, root)
+    refused = bool(rejects) and not allow_rejects
+    landed = land_tables(ident, {} if refused else screened.tables, root)
+    record.status = records.REFUSED if refused else records.LANDED
+    record.rows_read = parsed.rows_read
+    record.rows_landed = landed.rows
+    record.rows_by_dataset = landed.per_dataset
+    record.rejected_by_reason = dict(reasons)
+    record.first_day = landed.days[0].isoformat() if landed.days else None
+    record.last_day = landed.days[-1].isoformat() if landed.days else None
+    record.parts = [str(p.relative_to(root)) for p in landed.parts]
+    record.quarantine = str(quarantine.relative_to(root)) if quarantine else None
+    records.save(record, root)
     return ImportReport(
+        import_id=ident,
         kind=kind,
         files=tuple(str(p) for p in paths),
         rows_read=parsed.rows_read,
@@ -140,8 +216,17 @@ def import_files(
         rejected_by_reason=dict(reasons),
         summarised=parsed.summarised,
         days_touched=landed.days,
-        rejects_path=write_rejects(kind, parsed.rejects, data_root),
+        rejects_path=quarantine,
+        refused=refused,
     )
 
 
-__all__ = ["KINDS", "ImportFormatError", "ImportReport", "import_files"]
+__all__ = [
+    "KINDS",
+    "PARSERS",
+    "ImportFormatError",
+    "ImportInputError",
+    "ImportReport",
+    "check_inputs",
+    "import_files",
+]

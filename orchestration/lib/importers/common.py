@@ -1,18 +1,18 @@
 """Shared plumbing of the bulk importers: parsed rows in, raw partitions out.
 
 Every importer turns files into contract-shaped rows plus :class:`Reject` records (a line that
-could not even be parsed: unreadable number, naive timestamp, ...). :func:`land_rows` groups the
-rows by dataset, UTC day, venue and symbol and lands each group through
-``landing.land_partition(part="import-<kind>-<venue>-<symbol>")``, merging with what an earlier
-import of the same kind landed for that day (rows of the new import win on equal keys). So:
+could not even be parsed: unreadable number, naive timestamp, ...). :func:`land_tables` groups
+the rows by dataset, UTC day, venue and symbol and lands each group through
+``landing.land_partition(part="import-<import id>-<venue>-<symbol>")``. So:
 
-* importing the same file twice gives the same Parquet (idempotent);
-* importing two files that cover different hours of one day keeps both;
-* the live source's ``part-0`` files are never touched.
+* importing the same file twice gives the same Parquet (same id, same files);
+* importing two files that cover different hours of one day keeps both (two imports);
+* the live source's ``part-0`` files and other imports' files are never touched.
 
-Rows that parse but fail validation (NaN, negative, duplicate key, ...) are quarantined by the
-landing with its reason; rejects are written to ``<data>/quarantine/import/<kind>/`` as CSV.
-Nothing read is dropped without being counted.
+Rows that parse but fail validation (NaN, negative, duplicate key, an unconfigured venue or
+symbol, ...) are refused by :mod:`orchestration.lib.importers.safety` before anything lands;
+rejects are written to ``<data>/quarantine/import/<import id>.csv``. Nothing read is dropped
+without being counted.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import io
 import re
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from orchestration.lib import landing, settings
 from orchestration.lib.raw_schemas import DATASETS_BY_NAME
@@ -39,7 +38,11 @@ MINUTE = timedelta(minutes=1)
 QUOTES = ("USDT", "USDC", "FDUSD", "BUSD", "USD")
 
 
-class ImportFormatError(ValueError):
+class ImportInputError(ValueError):
+    """An import cannot start: a file is missing, empty, or has no data rows (user error)."""
+
+
+class ImportFormatError(ImportInputError):
     """The file is not in the format of the requested kind (wrong header, unknown name)."""
 
 
@@ -153,11 +156,26 @@ def snapshot_day(ts: datetime) -> date:
 
 
 def row_day(dataset: str, row: dict[str, Any]) -> date:
+    """The UTC day (partition) a row lands in, as the staging models date it."""
     if dataset == "funding_rates":
         return row["funding_ts"].date()
     if dataset in ("open_interest", "dated_futures"):
         return snapshot_day(row["ts"])
-    return row["ts"].date()
+    if "ts" in row:
+        return row["ts"].date()
+    for column in ("date", "report_date"):  # daily reference datasets (rates, ETF, CFTC)
+        if column in row:
+            return row[column]
+    raise KeyError(f"{dataset}: no timestamp or date column to partition by")
+
+
+def part_label(dataset: str, row: dict[str, Any]) -> str:
+    """What tells one file of an import from another on the same day: venue and symbol, or
+    the other key columns of a dataset without venues (``series``, ``ticker``, ...)."""
+    spec = DATASETS_BY_NAME[dataset]
+    names = ("venue", "symbol") if "venue" in spec.key else tuple(
+        k for k in spec.key if isinstance(row.get(k), str))
+    return "-".join(_slug(str(row.get(n) or "")) for n in names) or "all"
 
 
 def _slug(text: str) -> str:
@@ -167,60 +185,53 @@ def _slug(text: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Landed:
     rows: int
-    rejected_by_reason: dict[str, int]
     days: tuple[date, ...]
     per_dataset: dict[str, int]
+    parts: tuple[Path, ...]
 
 
-def land_rows(
-    kind: str, rows: dict[str, list[dict[str, Any]]], data_root: Path | None
-) -> Landed:
-    """Land ``{dataset: rows}`` by (day, venue, symbol) parts, merging earlier imports."""
+def land_tables(ident: str, tables: dict[str, pa.Table], data_root: Path | None) -> Landed:
+    """Land screened ``{dataset: table}`` as import ``ident``'s own files, one per (day,
+    venue, symbol): ``part-import-<ident>-<venue>-<symbol>.parquet`` (datasets without venues:
+    their other key columns, e.g. ``-usd-tbill-3m``). Other imports and the
+    live ``part-0`` files are never read or touched; overlapping keys are resolved by the
+    staging models' one-row-per-key rule."""
     root = data_root or settings.data_dir()
-    groups: dict[tuple[str, date, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for dataset, items in rows.items():
-        for row in items:
-            groups[(dataset, row_day(dataset, row), row["venue"], row["symbol"])].append(row)
-    by_reason: Counter[str] = Counter()
+    groups: dict[tuple[str, date, str], list[dict[str, Any]]] = defaultdict(list)
+    for dataset, table in tables.items():
+        for row in table.to_pylist():
+            groups[(dataset, row_day(dataset, row), part_label(dataset, row))].append(row)
     per_dataset: Counter[str] = Counter()
     days: set[date] = set()
+    parts: list[Path] = []
     landed = 0
-    for (dataset, day, venue, symbol), items in sorted(groups.items()):
+    for (dataset, day, label), items in sorted(groups.items()):
         spec = DATASETS_BY_NAME[dataset]
-        part = f"import-{kind}-{_slug(venue)}-{_slug(symbol)}"
-        target = landing.partition_dir(spec, day, root / "raw") / f"part-{part}.parquet"
+        part = f"import-{ident}-{label}"
         table = pa.Table.from_pylist(items, schema=spec.schema)
-        if target.exists():
-            table = _merge(spec.key, pq.read_table(target, schema=spec.schema), table)
         result = landing.land_partition(spec, day, table, part=part, data_root=root)
+        if result.rejected:  # screened before: a reject here is a bug, not bad input
+            raise AssertionError(f"{dataset} {day}: landing rejected screened rows")
         landed += result.rows
         per_dataset[dataset] += result.rows
-        by_reason.update(result.rejected_by_reason)
         days.add(day)
-    return Landed(landed, dict(by_reason), tuple(sorted(days)), dict(per_dataset))
+        parts.append(result.path)
+    return Landed(landed, tuple(sorted(days)), dict(per_dataset), tuple(parts))
 
 
-def _merge(key: Iterable[str], existing: pa.Table, new: pa.Table) -> pa.Table:
-    """Existing rows whose key the new import does not carry, plus all new rows."""
-    key = tuple(key)
-    new_keys = {tuple(r[k] for k in key) for r in new.select(list(key)).to_pylist()}
-    kept = [r for r in existing.to_pylist() if tuple(r[k] for k in key) not in new_keys]
-    if not kept:
-        return new
-    return pa.concat_tables([pa.Table.from_pylist(kept, schema=new.schema), new])
-
-
-def write_rejects(kind: str, rejects: list[Reject], data_root: Path | None) -> Path | None:
-    """Unparseable lines, with file, line and reason (CSV; replaced per file set)."""
-    if not rejects:
-        return None
+def write_rejects(ident: str, rejects: list[Reject], data_root: Path | None) -> Path | None:
+    """Every refused line or row of import ``ident``, with its reason, as one CSV:
+    ``<data>/quarantine/import/<ident>.csv`` (``file`` is the source file for lines that did
+    not parse, the raw dataset for rows refused after parsing)."""
     root = data_root or settings.data_dir()
-    stem = _slug("-".join(sorted({Path(r.file).stem for r in rejects})))[:80]
-    target = root / "quarantine" / "import" / kind / f"{stem}.csv"
+    target = root / "quarantine" / "import" / f"{ident}.csv"
+    if not rejects:
+        target.unlink(missing_ok=True)
+        return None
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["file", "line", "reason", "text"])
         for r in rejects:
-            writer.writerow([r.file, r.line, r.reason, r.text])
+            writer.writerow([r.file, r.line or "", r.reason, r.text])
     return target

@@ -1,0 +1,74 @@
+{#- Landed (staged) rows per UTC day, venue, symbol and exchange dataset: the "found" side of
+    the coverage mart. Days follow the staging contracts: funding by settlement day, hourly and
+    daily series by their own day, end-of-day snapshots (open interest, dated futures) by the
+    day they close. -#}
+with
+
+funding as (
+
+    select 'funding_rates' as dataset, venue, symbol, base_asset,
+        {{ utc_date('funding_ts') }} as date
+    from {{ ref('stg_funding_rates') }}
+
+),
+
+premium as (
+
+    select 'premium_index' as dataset, venue, symbol, base_asset,
+        {{ utc_date('hour_at') }} as date
+    from {{ ref('stg_premium_index') }}
+
+),
+
+candles as (
+
+    select 'ohlcv_daily' as dataset, venue, symbol, base_asset,
+        {{ utc_date('candle_at') }} as date
+    from {{ ref('stg_ohlcv_daily') }}
+
+),
+
+open_interest as (
+
+    select 'open_interest' as dataset, venue, symbol, base_asset,
+        {{ snapshot_date('snapshot_at') }} as date
+    from {{ ref('stg_open_interest') }}
+
+),
+
+long_short as (
+
+    select 'long_short_ratio' as dataset, venue, symbol, base_asset,
+        {{ utc_date('observed_at') }} as date
+    from {{ ref('stg_long_short_ratio') }}
+
+),
+
+dated as (
+
+    select 'dated_futures' as dataset, venue, symbol, base_asset,
+        {{ snapshot_date('observed_at') }} as date
+    from {{ ref('stg_dated_futures') }}
+
+),
+
+unioned as (
+
+    select * from funding
+    union all select * from premium
+    union all select * from candles
+    union all select * from open_interest
+    union all select * from long_short
+    union all select * from dated
+
+),
+
+final as (
+
+    select date, venue, base_asset, symbol, dataset, cast(count(*) as bigint) as "rows"
+    from unioned
+    group by date, venue, base_asset, symbol, dataset
+
+)
+
+select * from final
