@@ -40,13 +40,10 @@ import stamina
 
 from orchestration.collectors.liquidations.normalise import normalise
 from orchestration.collectors.liquidations.store import HourCoverage, StreamStore, hour_start
+from orchestration.collectors.liquidations.venues import EXCHANGE_IDS, MARKET_TYPES
 
 log = logging.getLogger("perp_fragility.liquidations")
 
-EXCHANGE_IDS: dict[str, str] = {"binance": "binanceusdm", "bybit": "bybit", "okx": "okx"}
-"""Venues with a public liquidation stream and their ccxt.pro class."""
-MARKET_TYPES: dict[str, list[str]] = {"binance": ["linear"], "bybit": ["linear"], "okx": ["swap"]}
-"""Market types loaded over REST before subscribing (perpetuals only)."""
 CACHE_LIMIT = 50_000
 """``options['liquidationsLimit']``: the cache must hold a whole burst between two drains."""
 
