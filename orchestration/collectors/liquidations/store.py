@@ -55,7 +55,9 @@ def hour_start(ts: datetime) -> datetime:
 def atomic_write(table: pa.Table, target: Path) -> None:
     """Write ``table`` to ``target`` via a temporary file in the same folder and a rename."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
+    # the temporary name does not end in .parquet: readers never see a half-written file, and
+    # one left behind by a SIGKILL is ignored (and overwritten by nothing)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".partial", dir=target.parent)
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd")
