@@ -61,9 +61,12 @@ def deribit_day(
     until = int((start + timedelta(days=1)).timestamp() * 1000)
     rows: list[dict] = []
     for symbol, base in symbols.items():
-        # Deribit searches backwards from search_start_timestamp (ccxt's ``since``): ask from
-        # the end of the day and keep the day's records (up to 1,000 per call).
-        for item in exchange.fetch_liquidations(symbol, since=until, limit=1000):
+        # Deribit searches backwards from search_start_timestamp, while ccxt drops records
+        # older than ``since``: pass the end of the day as the venue's own parameter and keep
+        # the day's records (up to 1,000 per call).
+        for item in exchange.fetch_liquidations(
+            symbol, limit=1000, params={"search_start_timestamp": until}
+        ):
             ts = item.get("timestamp")
             if ts is None or not since <= ts < until:
                 continue
