@@ -81,11 +81,11 @@ def land_liquidations(
             notes[f"{day}:{key}"] = value
         for dataset in DATASETS:
             for part, table in parts[dataset.name]:
-                valid, _ = landing.split_valid(dataset, table)
-                seen[dataset.name].append(valid)
-                if dataset not in selected:
+                if dataset not in selected:  # still needed by the coverage check
+                    seen[dataset.name].append(landing.split_valid(dataset, table)[0])
                     continue
                 result = landing.land_partition(dataset, day, table, part=part)
+                seen[dataset.name].append(result.kept)
                 rows[dataset.name] += result.rows
                 rejected[dataset.name].update(result.rejected_by_reason)
     context.log.info(

@@ -15,7 +15,8 @@ What the collector would have seen is then applied:
   the Binance rows are sampled that way and are a lower bound in a burst;
 - each streamed venue has, on a few days, one collector outage (10 min .. 2 h): orders inside
   it are not recorded and the coverage rows show the missing seconds;
-- Hyperliquid publishes no market-wide feed: no rows, no coverage (unknown downstream).
+- Hyperliquid publishes no market-wide feed, and Deribit's REST records cannot be classified
+  by side: no rows, no coverage for either (unknown downstream, as with live data).
 
 Deterministic per (day, seed): every draw comes from ``ctx.rng('liquidations/...')``.
 """
@@ -32,8 +33,9 @@ from orchestration.lib.simulated.instruments import Perp
 
 STREAM_VENUES = ("binance", "bybit", "okx")
 """Venues with a public liquidation WebSocket stream (ccxt.pro watchLiquidations)."""
-REST_VENUES = ("deribit",)
-"""Venues with a REST liquidation history (ccxt fetchLiquidations)."""
+REST_VENUES: tuple[str, ...] = ()
+"""Venues whose REST history gives countable rows. Deribit's ``fetchLiquidations`` records carry
+no side or price (landing quarantines them), so, as live, the simulated market has none."""
 SAMPLED_VENUES = ("binance",)
 """Venues whose stream keeps at most one liquidation per symbol per second."""
 
@@ -156,26 +158,30 @@ def liquidation_columns(ctx: DayContext) -> dict[str, object]:
         )
         unique = np.sort(first)
         idx, is_long, price, amount = idx[unique], is_long[unique], price[unique], amount[unique]
+        ms = ms[unique]
         out["venue"] += [perp.venue] * len(idx)
         out["symbol"] += [perp.symbol] * len(idx)
         out["base_asset"] += [perp.base_asset] * len(idx)
-        out["liquidated_at"] += [
-            ctx.start + timedelta(milliseconds=int(round(s * 1000))) for s in ev["second"][idx]
-        ]
+        start = np.datetime64(ctx.start.replace(tzinfo=None), "ms")
+        out["liquidated_at"].append(start + ms.astype("timedelta64[ms]"))
         out["side"] += np.where(is_long, "long", "short").tolist()
         out["price"] += price.tolist()
         out["amount_base"] += amount.tolist()
         out["notional_usd"] += np.round(amount * price, 2).tolist()
         out["capture"] += ["simulated"] * len(idx)
-    return out
+    stamps = out.pop("liquidated_at")
+    return {
+        **out,
+        "liquidated_at": np.concatenate(stamps) if stamps else np.array([], "datetime64[ms]"),
+    }
 
 
 def coverage_columns(ctx: DayContext, events: dict[str, object]) -> dict[str, object]:
     """One ``liquidation_coverage`` row per venue with a feed and hour of the day."""
     venues_ = [v for v in STREAM_VENUES + REST_VENUES if any(p.venue == v for p in ctx.perps)]
-    hour_of = np.array(
-        [(t - ctx.start) // timedelta(hours=1) for t in events["liquidated_at"]], dtype=np.int64
-    )
+    start = np.datetime64(ctx.start.replace(tzinfo=None), "ms")
+    stamps = np.asarray(events["liquidated_at"], dtype="datetime64[ms]")
+    hour_of = ((stamps - start) // np.timedelta64(1, "h")).astype(np.int64)
     venue_of = np.array(events["venue"], dtype=object)
     out: dict[str, list] = {k: [] for k in (
         "venue", "hour_ts", "capture", "seconds_connected", "messages", "events", "rejected",
