@@ -8,7 +8,8 @@ Every ``--sample`` seconds the collector's RSS (``/proc/<pid>/status`` VmRSS) an
 (``utime + stime`` of ``/proc/<pid>/stat``) are read. At the end the collector is SIGKILLed
 while the stream is still running, and the rows on disk are compared with the messages sent:
 the loss is what arrived after the last flush (bounded by ``--flush-seconds``) plus what was in
-flight.
+flight. The kill is timed ``--kill-phase`` (0.9) of a flush interval after a flush was seen on
+disk, so the measured loss is near the worst case, not a lucky moment just after a flush.
 
     .venv/bin/python bench/bench_collector.py                    # 10 minutes at 200 msg/s
     .venv/bin/python bench/bench_collector.py --duration 120     # 2 minutes
@@ -52,6 +53,9 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=600.0, help="seconds (default 600)")
     parser.add_argument("--flush-seconds", type=float, default=30.0, help="collector flush")
     parser.add_argument("--sample", type=float, default=5.0, help="sampling interval, s")
+    parser.add_argument("--kill-phase", type=float, default=0.9,
+                        help="SIGKILL this fraction of a flush interval after a flush "
+                        "(0.9: near the worst case)")
     parser.add_argument("--json", type=Path, help="also write the summary here")
     return parser.parse_args()
 
@@ -145,12 +149,22 @@ def main() -> int:
             samples.append((elapsed, _rss_mb(proc.pid), _cpu_seconds(proc.pid) - cpu0))
         cpu_total = _cpu_seconds(proc.pid) - cpu0
         wall = time.monotonic() - t0
+        # Kill at a known phase of the flush cycle: wait for a flush to land, then
+        # kill_phase x flush_seconds later, while the pusher is still sending.
+        before = _rows_on_disk(data)
+        flush_deadline = time.monotonic() + 2 * args.flush_seconds + 5
+        while _rows_on_disk(data) == before and time.monotonic() < flush_deadline:
+            time.sleep(0.05)
+        flushed_at = time.monotonic()
+        time.sleep(args.kill_phase * args.flush_seconds)
         last_flush_rows = _rows_on_disk(data)
-        proc.send_signal(signal.SIGKILL)  # mid-stream: the pusher is still sending
+        sent_at_kill = sum(pusher.sent.values())
+        proc.send_signal(signal.SIGKILL)
+        killed_after = time.monotonic() - flushed_at
         proc.wait(10)
         pusher.stop.set()
         pusher.join(5)
-        sent = sum(pusher.sent.values())
+        sent = sent_at_kill
         on_disk = _rows_on_disk(data)
         # CPU per sampling interval, to show steadiness
         rates = [(b[2] - a[2]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:], strict=False)]
@@ -162,11 +176,13 @@ def main() -> int:
             "messages_sent": sent,
             "rows_on_disk_after_sigkill": on_disk,
             "rows_on_disk_before_kill": last_flush_rows,
+            "killed_seconds_after_last_flush": round(killed_after, 2),
             "rows_lost_on_sigkill": sent - on_disk,
             "seconds_of_stream_lost": round((sent - on_disk) / max(args.rate, 1e-9), 1),
             "rss_mb_first": round(samples[0][1], 1) if samples else None,
             "rss_mb_max": round(max(s[1] for s in samples), 1) if samples else None,
             "rss_mb_last": round(samples[-1][1], 1) if samples else None,
+            "rss_mb_samples": [round(s[1], 1) for s in samples],
             "cpu_share_mean": round(cpu_total / wall, 3),
             "cpu_share_max_interval": round(max(rates), 3) if rates else None,
             "server_frames_sent": dict(server.counters.frames_sent),
@@ -178,7 +194,9 @@ def main() -> int:
         f"{summary['rss_mb_max']}), CPU {100 * summary['cpu_share_mean']:.1f} % of a core "
         f"(max interval {100 * (summary['cpu_share_max_interval'] or 0):.1f} %); SIGKILL lost "
         f"{summary['rows_lost_on_sigkill']} of {sent} messages "
-        f"({summary['seconds_of_stream_lost']} s of stream; flush every {args.flush_seconds} s)"
+        f"({summary['seconds_of_stream_lost']} s of stream, killed "
+        f"{summary['killed_seconds_after_last_flush']} s after a flush; flush every "
+        f"{args.flush_seconds} s)"
     )
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))

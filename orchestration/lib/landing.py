@@ -113,7 +113,8 @@ def _reasons(dataset: RawDataset, table: pa.Table) -> pa.Array:
     for name, allowed in ALLOWED_VALUES.items():
         if name in dataset.schema.names:
             column = table.column(name)
-            unknown = pc.and_(pc.is_valid(column), pc.invert(pc.is_in(column, pa.array(sorted(allowed)))))
+            known = pc.is_in(column, pa.array(sorted(allowed)))
+            unknown = pc.and_(pc.is_valid(column), pc.invert(known))
             checks.append((unknown, f"unknown {name}"))
     for field in dataset.schema:
         if not pa.types.is_floating(field.type):

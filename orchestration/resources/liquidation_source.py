@@ -48,10 +48,8 @@ class LiquidationSource(dg.ConfigurableResource):
     def parts_of_day(self, day: date) -> tuple[dict[str, list[tuple[str, pa.Table]]], dict]:
         """dataset -> [(landing part, table)], and notes for the run's metadata."""
         if self.mode == "simulated":
-            tables = simulate_day(
-                day, self.seed, SimulationConfig(extra_symbols_per_venue=self.extra_symbols_per_venue),
-                DATASETS,
-            )
+            config = SimulationConfig(extra_symbols_per_venue=self.extra_symbols_per_venue)
+            tables = simulate_day(day, self.seed, config, DATASETS)
             return {name: [("simulated", tables[name])] for name in DATASETS}, {}
         if self.mode != "live":
             raise ValueError(f"LiquidationSource.mode={self.mode!r}: choose simulated or live")

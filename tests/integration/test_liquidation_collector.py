@@ -75,7 +75,8 @@ async def _until(predicate: Callable[[], bool], timeout: float = 15.0) -> None:
 def _subscribed(server: LiquidationStreamServer, venues=VENUES) -> Callable[[], bool]:
     def ready() -> bool:
         return all(
-            server.subscribed(v) and len(server.counters.subscriptions[v]) >= (2 if v == "bybit" else 1)
+            server.subscribed(v)
+            and len(server.counters.subscriptions[v]) >= (2 if v == "bybit" else 1)
             for v in venues
         )
     return ready
@@ -129,7 +130,8 @@ def test_normal_flow_maps_sides_units_and_whole_bursts(server, tmp_path):
     assert set(by_venue) == set(VENUES)
     assert by_venue["bybit"]["events"] == 3 and by_venue["okx"]["events"] == 2
     assert all(0 < r["seconds_connected"] <= 3600 for r in coverage)
-    assert server.counters.subscriptions["binance"] == [["btcusdt@forceOrder", "ethusdt@forceOrder"]]
+    assert server.counters.subscriptions["binance"] == [
+        ["btcusdt@forceOrder", "ethusdt@forceOrder"]]
     assert sorted(map(tuple, server.counters.subscriptions["bybit"])) == [
         ("allLiquidation.BTCUSDT",), ("allLiquidation.ETHUSDT",)]
 

@@ -58,7 +58,7 @@ def binance_frame(symbol_id: str, side: str, qty: float, price: float, ts_ms: in
 
 
 def bybit_frame(symbol_id: str, events: Iterable[tuple[str, float, float, int]]) -> str:
-    """An ``allLiquidation`` snapshot: events (side, size, price, ts); side Buy = long liquidated."""
+    """An ``allLiquidation`` snapshot of events (side, size, price, ts); Buy = long liquidated."""
     data = [{"T": ts, "s": symbol_id, "S": side, "v": f"{size}", "p": f"{price}"}
             for side, size, price, ts in events]
     return json.dumps({"topic": f"allLiquidation.{symbol_id}", "type": "snapshot",

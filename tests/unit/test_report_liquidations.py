@@ -65,7 +65,8 @@ def test_section_reads_cascades_hours_and_coverage(conn):
         ("bybit", 12e6), ("binance", 9e6)]
     cov = {c.venue: c for c in section.coverage}
     assert (cov["bybit"].days_known, cov["bybit"].coverage_share) == (7, 1.0)
-    assert (cov["okx"].days_known, cov["okx"].days_in_week, cov["okx"].coverage_share) == (5, 7, 0.5)
+    okx = cov["okx"]
+    assert (okx.days_known, okx.days_in_week, okx.coverage_share) == (5, 7, 0.5)
     assert [h.base_asset for h in section.histories] == ["ETH", "BTC"]
     assert len(section.histories[0].points) == 90
 

@@ -23,6 +23,7 @@ most one flush interval. Each venue logs one line per UTC hour.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -53,6 +54,12 @@ class StaleStream(ccxt.NetworkError):
 
 
 RECONNECTABLE: tuple[type[BaseException], ...] = (ccxt.NetworkError, ccxt.ExchangeError, OSError)
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: first line`` of an error, for logs and the venue state."""
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +226,7 @@ class Collector:
                 self._drain(venue, exchange, bases, sizes)
         except RECONNECTABLE as exc:
             self._drain(venue, exchange, bases, sizes)
-            state.last_error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            state.last_error = describe(exc)
             if time.time() - began < self.settings.stable_after_s:
                 raise
             log.warning("liquidations %s: stream ended after a stable session (%s); "
@@ -241,7 +248,8 @@ class Collector:
                 async for attempt in stamina.retry_context(
                     on=RECONNECTABLE, attempts=None, timeout=None,
                     wait_initial=self.settings.backoff_initial_s,
-                    wait_max=self.settings.backoff_max_s, wait_jitter=self.settings.backoff_initial_s,
+                    wait_max=self.settings.backoff_max_s,
+                    wait_jitter=self.settings.backoff_initial_s,
                 ):
                     with attempt:
                         if self.stop.is_set():
@@ -252,9 +260,7 @@ class Collector:
                         try:
                             await self._session(venue, exchange)
                         except RECONNECTABLE as exc:
-                            self.state[venue].last_error = (
-                                f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-                            )
+                            self.state[venue].last_error = describe(exc)
                             log.warning("liquidations %s: %s (attempt %d); reconnecting",
                                         venue, self.state[venue].last_error, attempt.num)
                             raise
@@ -265,10 +271,8 @@ class Collector:
 
     async def _flush_loop(self) -> None:
         while not self.stop.is_set():
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.stop.wait(), timeout=self.settings.flush_seconds)
-            except TimeoutError:
-                pass
             self.flush()
 
     async def run(self, duration_s: float | None = None, install_signals: bool = True) -> int:
@@ -288,10 +292,8 @@ class Collector:
             if duration_s is None:
                 await self.stop.wait()
             else:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stop.wait(), timeout=duration_s)
-                except TimeoutError:
-                    pass
         finally:
             self.stop.set()
             for task in tasks:

@@ -16,9 +16,8 @@ import logging
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
-
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from orchestration.collectors.liquidations.venues import EXCHANGE_IDS
 
@@ -94,7 +93,8 @@ def settings_from_args(
     venues = [v for v in configured_venues(env) if v in EXCHANGE_IDS]
     if not venues:
         raise CollectorUsageError(
-            f"no venue with a liquidation stream selected; streamed venues: {', '.join(EXCHANGE_IDS)}"
+            "no venue with a liquidation stream selected; streamed venues: "
+            f"{', '.join(EXCHANGE_IDS)}"
         )
     symbols: dict[str, tuple[str, ...]] = {}
     bases: dict[str, dict[str, str]] = {}

@@ -271,7 +271,8 @@ def read_stream_day(data_root: Path, day: date) -> tuple[pa.Table, pa.Table, int
         if ev_files else LIQUIDATIONS.schema.empty_table()
     )
     if events.num_rows:
-        events = events.sort_by([(k, "ascending") for k in LIQUIDATIONS.key] + [("source", "ascending")])
+        order = [(k, "ascending") for k in (*LIQUIDATIONS.key, "source")]
+        events = events.sort_by(order)
         keep = events.group_by(list(LIQUIDATIONS.key), use_threads=False).aggregate([])
         if keep.num_rows != events.num_rows:
             rows = events.to_pylist()

@@ -59,7 +59,8 @@ def parse_liquidations(paths: list[Path]) -> Parsed:
             for line, cells in rows:
                 parsed.rows_read += 1
 
-                def cell(name: str, cells: list[str] = cells) -> str:
+                def cell(name: str, cells: list[str] = cells,
+                         columns: dict[str, int] = columns) -> str:
                     index = columns.get(name)
                     return cells[index].strip() if index is not None and index < len(cells) else ""
 

@@ -71,7 +71,8 @@ def _oi_usd(ctx: DayContext, perp: Perp) -> float:
     prof = regime.profile(perp.base_asset)
     peak = perp.profile.perp_oi_peak_usd.get(perp.base_asset, 0.0) * perp.scale
     price_ratio = ctx.close(perp.base_asset) / prof.peak_price
-    return peak * price_ratio * float(regime.oi_factor(np.array([ctx.t0 + 0.5]), prof, ctx.config)[0])
+    cycle = float(regime.oi_factor(np.array([ctx.t0 + 0.5]), prof, ctx.config)[0])
+    return peak * price_ratio * cycle
 
 
 def _outage(ctx: DayContext, venue: str) -> tuple[float, float] | None:
