@@ -159,6 +159,7 @@ def main() -> int:
         time.sleep(args.kill_phase * args.flush_seconds)
         last_flush_rows = _rows_on_disk(data)
         sent_at_kill = sum(pusher.sent.values())
+        streamed_s = time.monotonic() - t0
         proc.send_signal(signal.SIGKILL)
         killed_after = time.monotonic() - flushed_at
         proc.wait(10)
@@ -170,7 +171,7 @@ def main() -> int:
         rates = [(b[2] - a[2]) / (b[0] - a[0]) for a, b in zip(samples, samples[1:], strict=False)]
         summary = {
             "rate_target_per_s": args.rate,
-            "rate_sent_per_s": round(sent / wall, 1),
+            "rate_sent_per_s": round(sent / streamed_s, 1),
             "duration_s": round(wall, 1),
             "flush_seconds": args.flush_seconds,
             "messages_sent": sent,

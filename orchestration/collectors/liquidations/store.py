@@ -13,7 +13,9 @@ Layout under ``<data>/raw/liquidations/_stream/`` (beside the landed datasets, o
   and the raw structure.
 
 Restarts never duplicate rows: a new session first reads the keys of the current and previous
-hour's segments, and an event already seen (in memory or on disk) is dropped and counted.
+hour's segments, and an event already seen (in memory or on disk) is dropped and counted. Keys
+are kept as their 64-bit hash (recomputed from the files at start, so the per-process salt of
+``hash`` does not matter; a false duplicate needs a 64-bit collision among ~10^6 keys).
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ class StreamStore:
         default_factory=lambda: defaultdict(list)
     )
     _rejects: list[tuple[str, datetime, str, str]] = field(default_factory=list)
-    _seen: dict[tuple[str, datetime], set[tuple]] = field(default_factory=lambda: defaultdict(set))
+    _seen: dict[tuple[str, datetime], set[int]] = field(default_factory=lambda: defaultdict(set))
     coverage: dict[tuple[str, datetime], HourCoverage] = field(
         default_factory=lambda: defaultdict(HourCoverage)
     )
@@ -137,7 +139,7 @@ class StreamStore:
             for venue in venues:
                 for path in sorted(folder.glob(f"{venue}-h{hour.hour:02d}-*.parquet")):
                     for row in pq.read_table(path).to_pylist():
-                        self._seen[(venue, hour)].add(_key_of_row(row))
+                        self._seen[(venue, hour)].add(hash(_key_of_row(row)))
                         loaded += 1
         return loaded
 
@@ -163,10 +165,11 @@ class StreamStore:
             cov.rejected += 1
             return False
         seen = self._seen[(item.venue, hour)]
-        if item.key in seen:
+        digest = hash(item.key)  # an int per key, not the tuple: ~4x less memory at 200/s
+        if digest in seen:
             cov.duplicates += 1
             return False
-        seen.add(item.key)
+        seen.add(digest)
         self._pending[(item.venue, hour)].append(item)
         cov.events += 1
         return True
