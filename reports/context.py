@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from reports.liquidations import LiquidationSection
+
 #: 0.01 % per 8 h, annualised simple (3 x 365 x 0.0001): the interest component funding settles
 #: at on Binance, Bybit and Hyperliquid when the premium is small. A baseline, not a cap.
 BASELINE_APR = 0.1095
@@ -437,6 +439,7 @@ class ReportContext:
     #: Not-complete venue-days of the week (the data-quality page lists them); None when the
     #: warehouse has no coverage mart, so coverage is unknown rather than complete.
     coverage_gaps: tuple[CoverageGap, ...] | None = ()
+    liquidations: LiquidationSection | None = None
 
     @property
     def asset_names(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ kind                       format                                               
 ``binance-funding-archive`` data.binance.vision monthly ``fundingRate`` CSV/zip    funding
 ``binance-metrics``        data.binance.vision daily ``metrics`` CSV/zip           OI, L/S ratio
 ``binance-funding-export`` binance.com "Funding Rate History" download (``tz``)    funding
+``liquidations``           ``venue,symbol,liquidated_at,side,price,amount_base``   liquidations
 =========================  ======================================================  ============
 
 A new kind is a module with a parser ``(paths, tz) -> Parsed`` and one line in
@@ -54,6 +55,7 @@ from orchestration.lib.importers.common import (
     write_rejects,
 )
 from orchestration.lib.importers.generic import parse_generic
+from orchestration.lib.importers.liquidations import parse_liquidations
 from orchestration.lib.importers.parsed import Parsed
 from orchestration.lib.importers.safety import screen
 
@@ -66,6 +68,7 @@ PARSERS: dict[str, Parser] = {
     "binance-funding-archive": lambda paths, tz: parse_funding_archive(paths),
     "binance-metrics": lambda paths, tz: parse_metrics(paths),
     "binance-funding-export": lambda paths, tz: parse_funding_export(paths, tz=tz),
+    "liquidations": lambda paths, tz: parse_liquidations(paths),
 }
 """kind -> parser. Register a new kind with one line here."""
 

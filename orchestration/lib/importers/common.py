@@ -161,6 +161,8 @@ def row_day(dataset: str, row: dict[str, Any]) -> date:
         return row["funding_ts"].date()
     if dataset in ("open_interest", "dated_futures"):
         return snapshot_day(row["ts"])
+    if "liquidated_at" in row:
+        return row["liquidated_at"].date()
     if "ts" in row:
         return row["ts"].date()
     for column in ("date", "report_date"):  # daily reference datasets (rates, ETF, CFTC)
