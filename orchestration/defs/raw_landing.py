@@ -82,10 +82,10 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
 
 
 def _funding_coverage_result(
-    days: list[date], funding: pa.Table, venues: tuple[str, ...]
+    days: list[date], funding: pa.Table, venues: tuple[str, ...] | None = None
 ) -> dg.AssetCheckResult:
-    # the configured venues and symbols that this source serves, not every seed venue
-    rules = [r for r in configured_rules() if r.venue in venues]
+    # the configured venues and symbols (narrowed to those the source serves), not every seed venue
+    rules = [r for r in configured_rules() if venues is None or r.venue in venues]
     gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,

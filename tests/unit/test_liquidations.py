@@ -230,7 +230,7 @@ def test_import_liquidations_csv(tmp_path):
     from orchestration.lib.importers import import_files
 
     source = Path(__file__).resolve().parents[1] / "fixtures" / "liquidations" / "vendor_export.csv"
-    report = import_files("liquidations", [source], tmp_path)
+    report = import_files("liquidations", [source], tmp_path, allow_rejects=True)
     # the +02:00 row is 21:15 UTC on 10-10; naive time and venue side words are refused;
     # the negative price parses and is quarantined by the landing
     assert report.rows_read == 5
@@ -245,7 +245,7 @@ def test_import_liquidations_csv(tmp_path):
             for r in landed] == [
         ("binance", "2025-10-10T21:15:03.250000+00:00", 56000.25, "import"),
         ("bybit", "2025-10-10T21:16:00+00:00", 7600.0, "import")]
-    again = import_files("liquidations", [source], tmp_path)
+    again = import_files("liquidations", [source], tmp_path, allow_rejects=True)
     assert again.rows_landed == 2  # idempotent: same partitions rewritten
     assert landing.read_dataset(LIQUIDATIONS, tmp_path).num_rows == 2
 

@@ -110,7 +110,9 @@ def waits():
     recorded: list[float] = []
     previous = stamina.instrumentation.get_on_retry_hooks()
     stamina.instrumentation.set_on_retry_hooks([lambda d: recorded.append(d.wait_for)])
-    yield recorded
+    # the planned waits are the point here: leave the suite's zero-wait test mode (conftest)
+    with stamina.set_testing(False):
+        yield recorded
     stamina.instrumentation.set_on_retry_hooks(previous)
 
 
