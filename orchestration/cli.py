@@ -130,7 +130,7 @@ def _instance(instance: DagsterInstance | None) -> DagsterInstance:
 def run_range(start: date, end: date, instance: DagsterInstance | None = None) -> None:
     """Land [start, end] as one run of the daily job (single-run backfill), then rebuild the
     warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon."""
-    from dagster._core.storage.tags import (
+    from orchestration.lib.run_tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
@@ -363,10 +363,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    from orchestration.instance import apply_instance_env
-
     args = build_parser().parse_args(argv)
-    apply_instance_env()
     if getattr(args, "source", None):
         import os
 
