@@ -64,8 +64,8 @@ def _days(first: date, last: date) -> list[date]:
 
 
 def test_simulated_reference_rows_fall_on_the_live_calendar_days() -> None:
-    """Three years (from after the first spot ETF listings) of simulated ETF flows, T-bill fills and CFTC releases against the
-    calendars the live parsers and freshness rules use."""
+    """Three years (from after the first spot ETF listings) of simulated ETF flows, T-bill
+    fills and CFTC releases against the calendars the live parsers and freshness rules use."""
     config = SimulationConfig()
     flow_days, filled, releases = set(), set(), {}
     for day in _days(date(2024, 2, 1), date(2026, 12, 31)):
