@@ -12,10 +12,6 @@ BIN := $(VENV)/bin
 
 export PERP_FRAGILITY_DATA_DIR ?= $(CURDIR)/data
 export DAGSTER_HOME ?= $(PERP_FRAGILITY_DATA_DIR)/dagster_home
-# Event-log tuning for partition-range runs (orchestration/instance.py INSTANCE_ENV):
-# the daemon of `make dev` creates backfill runs too, so it needs the same setting.
-export DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS ?= true
-export DAGSTER_EVENT_BATCH_SIZE ?= 1000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 # Compile .pyc at install: otherwise the first demo run spends its start-up compiling.
 export UV_COMPILE_BYTECODE := 1

@@ -75,7 +75,7 @@ def _patch_simulated_source(extra_symbols: int) -> None:
     defs loader imports the already-imported module object and calls the swapped function).
     """
     import orchestration.defs.resources as resources_module
-    from orchestration.defs.raw_landing import DOMAIN_SOURCES
+    from orchestration.resources.keys import DOMAIN_SOURCES
     from orchestration.resources.market_source import SimulatedMarketSource
 
     def sources_from_env() -> dict[str, SimulatedMarketSource]:

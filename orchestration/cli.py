@@ -151,13 +151,12 @@ def run_range(
     """Land [start, end] as one run of the daily job (single-run backfill), then rebuild the
     warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon.
     ``run_config`` is merged into the landing run's config (resource settings)."""
-    from dagster._core.storage.tags import (
+    from orchestration.defs.partitions import FIRST_DATE_ENV, daily_partitions
+    from orchestration.errors import UserError
+    from orchestration.lib.run_tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,
     )
-
-    from orchestration.defs.partitions import FIRST_DATE_ENV, daily_partitions
-    from orchestration.errors import UserError
 
     if end < start:
         raise UserError(f"--end {end} is before --start {start}")
@@ -328,11 +327,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     unreadable file) prints one or two lines and exits non-zero; ``--debug`` re-raises it with
     its traceback. Anything else is a bug and keeps its traceback."""
     from orchestration.errors import USER_ERROR_EXIT, UserError
-    from orchestration.instance import apply_instance_env
 
     args = build_parser().parse_args(argv)
     try:
-        apply_instance_env()
         if getattr(args, "source", None):
             import os
 

@@ -14,48 +14,27 @@ from pathlib import Path
 from orchestration.lib import settings
 
 INSTANCE_YAML = """\
-# Written by perp-fragility; see docs/operations.md. Local SQLite storage, laid out as
-# Dagster's default; the event log writes batches of asset events in one transaction
-# (orchestration/event_storage.py).
-run_storage:
-  module: dagster._core.storage.runs
-  class: SqliteRunStorage
-  config:
-    base_dir: {home}/history/
-event_log_storage:
-  module: orchestration.event_storage
-  class: BatchingSqliteEventLogStorage
-  config:
-    base_dir: {home}/history/runs/
-schedule_storage:
-  module: dagster._core.storage.schedules
-  class: SqliteScheduleStorage
-  config:
-    base_dir: {home}/schedules
+# Written by perp-fragility; see docs/operations.md. Dagster's own local SQLite storage
+# (runs in history/, the event log in history/runs/, schedules in schedules/); production
+# instances use PostgreSQL (deploy/dagster.yaml, docs/deployment.md).
+storage:
+  sqlite:
+    base_dir: {home}
 concurrency:
   pools:
     default_limit: 1
 telemetry:
   enabled: false
 """
-
-# One "materialisation planned" event per asset for a partition-range run instead of one per
-# asset and partition. A 120-day backfill of the 9 raw assets otherwise writes 1,080 planned
-# events to SQLite before the first day lands (13 s of a 37 s, 61-day landing run measured
-# with cProfile). Dagster's documented trade-off: if such a run fails, its partitions are not
-# individually marked failed (the run itself is, and the alert sensors still fire).
-# DAGSTER_EVENT_BATCH_SIZE: hand the per-partition materialisations of one asset to the event
-# log as one batch (orchestration/event_storage.py), up to this many at a time.
-INSTANCE_ENV = {
-    "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true",
-    "DAGSTER_EVENT_BATCH_SIZE": "1000",
-}
+# What earlier versions wrote: a custom event log storage class, since removed (public
+# Dagster API only). Such a file is replaced; an operator's own dagster.yaml is never touched.
+_RETIRED_MARKERS = ("orchestration.event_storage", "BatchingSqliteEventLogStorage")
 
 
-def apply_instance_env() -> None:
-    """Set the instance tuning variables unless the operator already chose a value."""
-    for name, value in INSTANCE_ENV.items():
-        os.environ.setdefault(name, value)
+def _is_retired_config(text: str) -> bool:
+    return text.startswith("# Written by perp-fragility") and any(
+        marker in text for marker in _RETIRED_MARKERS
+    )
 
 
 def ensure_dagster_home() -> Path:
@@ -66,7 +45,7 @@ def ensure_dagster_home() -> Path:
     config = home / "dagster.yaml"
     try:
         home.mkdir(parents=True, exist_ok=True)
-        if not config.exists():
+        if not config.exists() or _is_retired_config(config.read_text()):
             config.write_text(INSTANCE_YAML.format(home=home))
     except OSError as exc:
         from orchestration.errors import UserError
@@ -76,5 +55,4 @@ def ensure_dagster_home() -> Path:
             f"<{settings.DATA_DIR_ENV}>/dagster_home, or point it at a writable folder"
         ) from exc
     os.environ["DAGSTER_HOME"] = str(home)
-    apply_instance_env()
     return home

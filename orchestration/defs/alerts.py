@@ -28,9 +28,10 @@ from orchestration.lib.distribution.sensors_support import (
     partition_from_tags,
     run_failure_alert,
 )
+from orchestration.resources import keys
 from orchestration.resources.distribution import DistributionResource
 
-DISTRIBUTION_RESOURCE_KEY = "distribution"
+DISTRIBUTION_RESOURCE_KEY = keys.DISTRIBUTION
 _ALERT_CHANNELS = ("email", "webhook")
 
 

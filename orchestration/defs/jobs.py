@@ -14,7 +14,6 @@ days and weeks are done. Schedules start stopped; turn them on in the UI (Automa
 """
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
 from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_models import warehouse_models
@@ -24,6 +23,7 @@ from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
 from orchestration.lib.incremental import LANDED_FROM_TAG
+from orchestration.lib.run_tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
 
 daily_market_job = dg.define_asset_job(
     "daily_market_job",

@@ -26,15 +26,9 @@ from orchestration.lib.coverage import configured_rules, funding_gaps, write_pla
 from orchestration.lib.live.backfill import WindowFetchFailed, land_range
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
 from orchestration.lib.universe import configured_datasets
+from orchestration.resources.keys import DOMAIN_SOURCES
 from orchestration.resources.market_source import MarketSourceResource
 
-# domain -> resource key of the source that serves it
-DOMAIN_SOURCES: dict[str, str] = {
-    "exchange": "market_source",
-    "cftc": "cftc_source",
-    "etf": "etf_source",
-    "rates": "rates_source",
-}
 COVERAGE_CHECK = "venue_day_coverage"
 QUARANTINE_CHECK = "no_quarantined_rows"
 

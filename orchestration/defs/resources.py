@@ -12,7 +12,7 @@ import os
 import dagster as dg
 
 from orchestration.dbt_project import dbt_cli
-from orchestration.defs.raw_landing import DOMAIN_SOURCES
+from orchestration.resources import keys
 from orchestration.resources.distribution import distribution_from_env
 from orchestration.resources.liquidation_source import liquidation_source_from_env
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
@@ -28,10 +28,10 @@ def live_sources() -> dict[str, MarketSourceResource]:
     from orchestration.resources.reference_sources import CftcSource, EtfFlowSource, RatesSource
 
     return {
-        "market_source": LiveMarketSource(),
-        "cftc_source": CftcSource(),
-        "etf_source": EtfFlowSource(),
-        "rates_source": RatesSource(),
+        keys.DOMAIN_SOURCES["exchange"]: LiveMarketSource(),
+        keys.DOMAIN_SOURCES["cftc"]: CftcSource(),
+        keys.DOMAIN_SOURCES["etf"]: EtfFlowSource(),
+        keys.DOMAIN_SOURCES["rates"]: RatesSource(),
     }
 
 
@@ -40,7 +40,7 @@ def sources_from_env() -> dict[str, MarketSourceResource]:
     name = os.environ.get(SOURCE_ENV, "simulated")
     if name == "simulated":
         simulated = SimulatedMarketSource(seed=int(os.environ.get(SEED_ENV, "7")))
-        return {key: simulated for key in DOMAIN_SOURCES.values()}
+        return {key: simulated for key in keys.DOMAIN_SOURCES.values()}
     if name == "live":
         return live_sources()
     raise ValueError(f"{SOURCE_ENV}={name!r} is not a known source; choose one of {SOURCES}")
@@ -50,6 +50,6 @@ def sources_from_env() -> dict[str, MarketSourceResource]:
 def resources() -> dg.Definitions:
     bound: dict[str, object] = dict(sources_from_env())
     bound["liquidation_source"] = liquidation_source_from_env()
-    bound["distribution"] = distribution_from_env()
-    bound["dbt"] = dbt_cli()
+    bound[keys.DISTRIBUTION] = distribution_from_env()
+    bound[keys.DBT] = dbt_cli()
     return dg.Definitions(resources=bound)

@@ -18,9 +18,9 @@ instrumentation and a test mode); this module only adds what every caller here n
 
 The Dagster asset ``RetryPolicy`` sits above this: it re-runs a whole step after the step
 failed (a crashed process, a locked file), so it must not re-run a step whose calls already
-spent their budget; raise such failures as ``dagster.Failure(allow_retries=False)`` (see
-docs/live-sources.md) or the attempts multiply silently (3 step retries x 4 attempts = 16
-requests per call).
+spent their budget; raise such failures as ``dagster.Failure(allow_retries=False)`` (as
+``resources/reference_sources.py`` does) or the attempts multiply silently (3 step retries x
+4 attempts = 16 requests per call).
 
 Tests: ``stamina.set_testing(True, attempts=N, cap=True)`` turns every wait into 0 s while the
 budget still applies; :class:`RetryEvent` still carries the wait that would have been slept.

@@ -40,6 +40,7 @@ from orchestration.lib.distribution import (
     week_from_path,
 )
 from orchestration.lib.distribution.sensors_support import run_url
+from orchestration.lib.retry_policy import RetryEvent
 
 ENV_VARS: dict[str, tuple[str, str]] = {
     # field: (variable, meaning)
@@ -187,20 +188,46 @@ class DistributionResource(dg.ConfigurableResource):
         caller decides whether a failed delivery fails the run."""
         path = Path(pdf_path)
         week = week or week_from_path(path)
-        return deliver(
-            path,
-            summary,
-            self.channels(),
-            retries=self.retries,
-            backoff=self.backoff_s,
-            week=week,
-            pages=pages,
-            link=self.report_link(week),
+        return _logged(
+            deliver(
+                path,
+                summary,
+                self.channels(),
+                retries=self.retries,
+                backoff=self.backoff_s,
+                week=week,
+                pages=pages,
+                link=self.report_link(week),
+                on_retry=_log_retry,
+            )
         )
 
     def send_alert(self, alert: Alert) -> DeliveryReport:
         """Send a pipeline alert through e-mail and webhook (the file drop ignores alerts)."""
-        return notify(alert, self.channels(), retries=self.alert_retries, backoff=self.backoff_s)
+        return _logged(
+            notify(
+                alert,
+                self.channels(),
+                retries=self.alert_retries,
+                backoff=self.backoff_s,
+                on_retry=_log_retry,
+            )
+        )
+
+
+def _log_retry(event: RetryEvent) -> None:
+    """A channel's planned retry, in the run's (or sensor tick's) log where users look."""
+    dg.get_dagster_logger().warning(
+        f"{event.name}: attempt {event.attempt} failed; retrying in {event.wait_s:.1f} s"
+    )
+
+
+def _logged(report: DeliveryReport) -> DeliveryReport:
+    """Every channel that gave up, as a warning in the Dagster log (the error is masked)."""
+    log = dg.get_dagster_logger()
+    for outcome in report.failed:
+        log.warning(f"{report.subject} {outcome.describe()}")
+    return report
 
 
 def distribution_from_env(

@@ -243,3 +243,18 @@ def test_logs_never_contain_secrets(pdf: Path, caplog: pytest.LogCaptureFixture)
     caplog.set_level(logging.DEBUG, logger="orchestration.lib.distribution")
     deliver(pdf, {}, [Leaky("x", [DeliveryError(TOKEN)] * 3)], retries=2)
     assert caplog.records and TOKEN not in caplog.text
+
+
+def test_the_resource_logs_retries_and_failures_to_the_dagster_log(
+    pdf: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="dagster")
+    resource = DistributionResource(
+        webhook_url=f"http://127.0.0.1:9/hooks/{TOKEN}", retries=1, backoff_s=0.0
+    )
+    report = resource.deliver_report(pdf, {})
+    assert not report.ok
+    dagster_lines = [r.getMessage() for r in caplog.records if r.name.startswith("dagster")]
+    assert any("webhook: attempt 1 failed; retrying" in line for line in dagster_lines)
+    assert any("webhook: failed after 2 attempt(s)" in line for line in dagster_lines)
+    assert TOKEN not in caplog.text

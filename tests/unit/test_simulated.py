@@ -348,7 +348,8 @@ def test_dated_futures_follow_the_expiry_calendars():
 # --- reference datasets ------------------------------------------------------------------------
 
 
-def test_cftc_rows_only_on_report_tuesdays_with_friday_release():
+def test_cftc_rows_only_on_report_tuesdays_released_by_the_cftc_rule():
+    """Fridays, except the Veterans Day week (Wednesday 2026-11-11): the following Monday."""
     names = {
         "133741": ("BITCOIN - CHICAGO MERCANTILE EXCHANGE", 5.0),
         "133742": ("MICRO BITCOIN - CHICAGO MERCANTILE EXCHANGE", 0.1),
@@ -363,8 +364,11 @@ def test_cftc_rows_only_on_report_tuesdays_with_friday_release():
             continue
         assert {r["cftc_contract_market_code"] for r in cftc} == set(names)
         for row in cftc:
-            assert row["report_date"] == day and row["release_date"] == day + timedelta(days=3)
-            assert row["release_date"].weekday() == 4
+            assert row["report_date"] == day
+            assert row["release_date"] == {
+                date(2026, 11, 10): date(2026, 11, 16),
+                date(2026, 11, 17): date(2026, 11, 20),
+            }[day]
             name, units = names[row["cftc_contract_market_code"]]
             assert (row["market_name"], row["contract_units"]) == (name, units)
             longs = row["lev_money_long"] + row["asset_mgr_long"] + row["dealer_long"]

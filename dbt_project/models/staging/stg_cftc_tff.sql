@@ -1,11 +1,9 @@
 {{ config(unique_key=['cftc_contract_market_code', 'report_date']) }}
-{%- set window_start = incremental_window_start('report_date') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'cftc_tff') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('cftc_tff', 'report_date') }}
 
 ),
 
@@ -34,11 +32,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by cftc_contract_market_code, report_date
-        order by release_date desc nulls last, source, open_interest_all
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'release_date desc nulls last, source, open_interest_all') }}
 
 )
 

@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'observed_at']) }}
-{%- set window_start = incremental_window_start('observed_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'dated_futures') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('dated_futures', 'observed_at') }}
 
 ),
 
@@ -29,11 +27,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, observed_at
-        order by source, future_price, index_price
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, future_price, index_price') }}
 
 )
 

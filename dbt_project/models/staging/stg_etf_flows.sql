@@ -1,11 +1,9 @@
 {{ config(unique_key=['flow_date', 'ticker']) }}
-{%- set window_start = incremental_window_start('flow_date') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'etf_flows') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('etf_flows', 'flow_date') }}
 
 ),
 
@@ -26,11 +24,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by flow_date, ticker
-        order by is_reported desc, source, flow_usd_m nulls last
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'is_reported desc, source, flow_usd_m nulls last') }}
 
 )
 

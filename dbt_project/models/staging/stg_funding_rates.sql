@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'funding_ts']) }}
-{%- set window_start = incremental_window_start('funding_ts') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'funding_rates') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('funding_rates', 'funding_ts') }}
 
 ),
 
@@ -29,11 +27,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, funding_ts
-        order by source, rate, reported_interval_hours nulls last
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, rate, reported_interval_hours nulls last') }}
 
 )
 

@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'observed_at']) }}
-{%- set window_start = incremental_window_start('observed_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'long_short_ratio') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('long_short_ratio', 'observed_at') }}
 
 ),
 
@@ -28,11 +26,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, observed_at
-        order by source, long_short_ratio nulls last, long_account_share nulls last
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, long_short_ratio nulls last, long_account_share nulls last') }}
 
 )
 

@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'candle_at']) }}
-{%- set window_start = incremental_window_start('candle_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'ohlcv_daily') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('ohlcv_daily', 'candle_at') }}
 
 ),
 
@@ -32,11 +30,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, candle_at
-        order by source, close_price, volume_base
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, close_price, volume_base') }}
 
 )
 

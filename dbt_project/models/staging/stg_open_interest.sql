@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'snapshot_at']) }}
-{%- set window_start = incremental_window_start('snapshot_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'open_interest') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('open_interest', 'snapshot_at') }}
 
 ),
 
@@ -30,11 +28,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, snapshot_at
-        order by source, oi_usd nulls last, oi_base nulls last, oi_contracts nulls last
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, oi_usd nulls last, oi_base nulls last, oi_contracts nulls last') }}
 
 )
 

@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'hour_at']) }}
-{%- set window_start = incremental_window_start('hour_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'premium_index') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('premium_index', 'hour_at') }}
 
 ),
 
@@ -28,11 +26,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, hour_at
-        order by source, mark_price, index_price
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, mark_price, index_price') }}
 
 )
 

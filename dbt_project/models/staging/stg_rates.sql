@@ -1,11 +1,9 @@
 {{ config(unique_key=['rate_date', 'series']) }}
-{%- set window_start = incremental_window_start('rate_date') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'rates') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('rates', 'rate_date') }}
 
 ),
 
@@ -26,11 +24,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by rate_date, series
-        order by is_filled, source, value
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'is_filled, source, value') }}
 
 )
 

@@ -1,9 +1,10 @@
 """Calendars the simulated market needs: futures expiries and US business days.
 
-Everything here is a closed-form function of the date (no holiday files, no network), so a
-simulated day never depends on anything but its inputs. The rules follow the venues' and
-markets' published conventions closely enough for realistic gaps and listings; they are not a
-legal holiday calendar.
+Everything here is a function of the date alone (no network), so a simulated day never
+depends on anything but its inputs. Expiry and listing rules follow the venues' published
+conventions. US trading and bond days come from the same ``holidays``-based calendars the
+live reference sources use (``orchestration/lib/reference/calendars.py``), so a simulated ETF
+flow or T-bill gap falls on exactly the days the real series has one.
 """
 
 from __future__ import annotations
@@ -11,7 +12,13 @@ from __future__ import annotations
 import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+
+from orchestration.lib.reference.calendars import (
+    is_us_bond_day,
+    is_us_trading_day,
+    last_bond_day,
+)
+from orchestration.lib.reference.cftc_calendar import release_date_for
 
 FRIDAY = 4
 TUESDAY = 1
@@ -95,92 +102,26 @@ def dated_symbol(base: str, quote: str, settle: str, expiry: date) -> str:
     return f"{base}/{quote}:{settle}-{expiry:%y%m%d}"
 
 
-# --- US holidays ------------------------------------------------------------------------------
+# --- US holidays: the project's one copy of the market calendars ------------------------------
 
-
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _last_weekday(year: int, month: int, weekday: int) -> date:
-    last = date(year, month, _stdlib_calendar.monthrange(year, month)[1])
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
-def _observed(holiday: date) -> date | None:
-    """Saturday holidays move to Friday, Sunday ones to Monday; a Saturday New Year's Day is
-    not observed (the exchanges do not close on 31 December)."""
-    if holiday.weekday() == 5:
-        return None if (holiday.month, holiday.day) == (1, 1) else holiday - timedelta(days=1)
-    if holiday.weekday() == 6:
-        return holiday + timedelta(days=1)
-    return holiday
-
-
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month = (h + m - 7 * n + 114) // 31
-    return date(year, month, (h + m - 7 * n + 114) % 31 + 1)
-
-
-def _common_holidays(year: int) -> list[date | None]:
-    fixed = [date(year, 1, 1), date(year, 7, 4), date(year, 12, 25)]
-    if year >= 2022:
-        fixed.append(date(year, 6, 19))
-    return [_observed(d) for d in fixed] + [
-        _nth_weekday(year, 1, 0, 3),  # Martin Luther King Jr. Day
-        _nth_weekday(year, 2, 0, 3),  # Washington's Birthday
-        _last_weekday(year, 5, 0),  # Memorial Day
-        _nth_weekday(year, 9, 0, 1),  # Labor Day
-        _nth_weekday(year, 11, 3, 4),  # Thanksgiving
-    ]
-
-
-@cache
-def us_equity_holidays(year: int) -> frozenset[date]:
-    """NYSE full-day closures (ETF flows are not published on them): the federal set minus
-    Columbus and Veterans Day, plus Good Friday."""
-    days = _common_holidays(year) + [_easter(year) - timedelta(days=2)]
-    return frozenset(d for d in days if d is not None)
-
-
-@cache
-def us_bond_holidays(year: int) -> frozenset[date]:
-    """Federal holidays on which the 3-month T-bill series (FRED DTB3) has no value."""
-    days = _common_holidays(year) + [
-        _nth_weekday(year, 10, 0, 2),  # Columbus Day
-        _observed(date(year, 11, 11)),  # Veterans Day
-    ]
-    return frozenset(d for d in days if d is not None)
-
-
-def is_us_trading_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in us_equity_holidays(day.year)
-
-
-def is_us_bond_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in us_bond_holidays(day.year)
-
-
-def last_bond_day(day: date) -> date:
-    """``day`` itself if the bond market was open, else the business day before it."""
-    while not is_us_bond_day(day):
-        day -= timedelta(days=1)
-    return day
+# Re-exported so the simulated sources read as before; the rules live in one place.
+__all__ = [
+    "ListedContract",
+    "cftc_release_date",
+    "dated_symbol",
+    "expiry_ts",
+    "is_us_bond_day",
+    "is_us_trading_day",
+    "last_bond_day",
+    "last_friday",
+    "listed_contracts",
+]
 
 
 def cftc_release_date(report_date: date) -> date | None:
-    """The release day (the Friday after) of the report whose positions are as of
-    ``report_date``, if that is a Tuesday. CFTC rows land in the partition of their report date
-    (as the live source and the history backfill do), carrying the release date beside it.
-    Holiday-delayed releases are not modelled: every Tuesday's report is released on Friday."""
-    return report_date + timedelta(days=3) if report_date.weekday() == TUESDAY else None
+    """The release day of the report whose positions are as of ``report_date``, if that is a
+    Tuesday: the live source's rule (``cftc_calendar.release_date_for``: the Friday after,
+    moved to the next federal business day after a holiday in the week). CFTC rows land in
+    the partition of their report date (as the live source and the history backfill do),
+    carrying the release date beside it."""
+    return release_date_for(report_date) if report_date.weekday() == TUESDAY else None
