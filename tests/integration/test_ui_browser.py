@@ -466,9 +466,13 @@ def _visit_pages(page: Any, dagster_ui: DagsterUi, shots: list[Path]) -> None:
     shots.append(dagster_ui.artifacts / f"asset-{MART}.png")
     page.screenshot(path=str(shots[-1]))
 
-    # 5. the mart's checks: each described, the singular tests among them
-    page.goto(f"{dagster_ui.url}/assets/{MART}?view=checks", wait_until="networkidle")
-    page.get_by_text("assert_funding_daily_realised_matches_settlements").first.wait_for()
+    # 5. the mart's checks: each described, the singular test reading two models among them
+    singular = "assert_funding_daily_realised_matches_settlements"
+    page.goto(
+        f"{dagster_ui.url}/assets/{MART}?view=checks&checkDetail={singular}",
+        wait_until="networkidle",
+    )
+    page.get_by_text("reconciles with fct_funding_rates").first.wait_for()
     text = page.inner_text("body")
     assert "No description provided" not in text
     shots.append(dagster_ui.artifacts / f"checks-{MART}.png")
