@@ -16,7 +16,7 @@ export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 # Compile .pyc at install: otherwise the first demo run spends its start-up compiling.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: install demo test dev report-png lint clean bench bench-quick bench-live
+.PHONY: install demo test dev dagster report-png lint clean bench bench-quick bench-live
 
 $(UV):
 	$(PYTHON) -m venv $(BOOT)
@@ -46,6 +46,12 @@ dev: install
 	else \
 	  $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000; \
 	fi
+
+# Any `dagster` command with the environment of `make dev` (DAGSTER_HOME, the data directory,
+# the event-log tuning), e.g. make dagster ARGS="schedule list -w workspace.yaml"
+dagster: install
+	@$(BIN)/perp-fragility prepare
+	$(BIN)/dagster $(ARGS)
 
 # Renders each page of the latest report to PNG for a visual check (needs poppler-utils).
 report-png:

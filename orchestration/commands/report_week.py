@@ -70,8 +70,13 @@ def require_reportable(iso_week: str) -> None:
     week_monday(iso_week)  # the shape and the week number, before opening anything
     available = weeks_with_data()
     if iso_week not in available:
+        # a partial first week can have data without being a partition: list what can be run
+        reportable = [
+            w for w in available if weekly_partitions.has_partition_key(week_partition_key(w))
+        ]
         raise UserError(
-            f"no data for {iso_week} in the warehouse; weeks with data: {describe_weeks(available)}"
+            f"no data for {iso_week} in the warehouse; weeks with data: "
+            f"{describe_weeks(reportable)}"
         )
     if not weekly_partitions.has_partition_key(week_partition_key(iso_week)):
         first = weekly_partitions.get_first_partition_key()

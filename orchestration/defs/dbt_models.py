@@ -89,9 +89,11 @@ def build_args(context: dg.AssetExecutionContext, config: WarehouseBuildConfig) 
     return args
 
 
+# No ``project=``: dagster-dbt would store the DbtProject object in every model's definition
+# metadata, which the UI can only print as "[DbtProject] (unserializable)". The resource
+# already knows the project directory, and the partial-parse cache comes from DBT_TARGET_PATH.
 @dbt_assets(
     manifest=dbt_project.manifest_path,
-    project=dbt_project,
     dagster_dbt_translator=PerpFragilityTranslator(),
     pool=WAREHOUSE_POOL,
 )

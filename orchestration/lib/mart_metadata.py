@@ -99,7 +99,7 @@ def mart_profile(conn: Any, table: str) -> dict[str, Any]:  # noqa: ANN401 - a D
             f"from main.{table}"
         ).fetchone()
         profile["date_coverage"] = (
-            f"{first} .. {last} ({days} distinct `{date_column}` values)" if first else "no rows"
+            f"{first} .. {last} ({days} distinct {date_column} values)" if first else "no rows"
         )
     return profile
 

@@ -4,6 +4,9 @@ Dagster or dbt would print to the terminal is seen too."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from orchestration import cli
@@ -41,7 +44,7 @@ def test_debug_shows_the_traceback(
 
 
 def test_missing_file_is_named(
-    pipeline_run, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]  # noqa: ANN001
+    pipeline_run: Any, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(pipeline_run.data_dir))
     missing = pipeline_run.data_dir / "nope.csv"
@@ -67,7 +70,7 @@ def test_report_rejects_a_bad_week_before_starting(
 @pytest.mark.parametrize("week", ["2031-W01", "2026-W10"])
 def test_report_of_a_week_without_data_lists_the_weeks_with_data(
     week: str,
-    pipeline_run,  # noqa: ANN001
+    pipeline_run: Any,
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
@@ -79,7 +82,7 @@ def test_report_of_a_week_without_data_lists_the_weeks_with_data(
 
 
 def test_report_without_a_warehouse_says_what_to_run(
-    tmp_path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]  # noqa: ANN001
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from orchestration.commands.report_week import require_reportable
 

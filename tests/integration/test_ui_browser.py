@@ -11,8 +11,10 @@ browser cannot be fetched here) to screenshot the asset graph and asset pages.
 Data: the session's ``pipeline_run`` fixture already landed four weeks and built the
 warehouse, but into an ephemeral instance (no runs to show). This module copies that data
 directory, points a persistent ``DAGSTER_HOME`` at the copy and records, in process, one day
-of raw landing (``daily_market_job``, raw assets, 2026-11-22) and the 2026-W47 report, so the
-UI has materialisations with metadata without a second ``dbt build``.
+of raw landing (``daily_market_job``, raw assets, 2026-11-22), one incremental ``dbt build``
+(``warehouse_job``: the marts' pages need their metadata and checks) and the 2026-W47 report.
+The UI runs with the default first date (``PERP_FRAGILITY_FIRST_DATE`` unset): partitions from
+the demo window, as after ``make demo``.
 
 Screenshots go to ``<tmp>/ui-artifacts/`` and are copied to ``test-artifacts/ui/`` in the
 repository root (gitignored) for CI to keep. The server's process group is always stopped:
@@ -55,7 +57,11 @@ CHROMIUM_ARGS = [
 REPO_ARTIFACTS = REPO_ROOT / "test-artifacts" / "ui"
 RAW_DAY = date(2026, 11, 22)
 REPORT_WEEK = "2026-W47"
-REPORT_PARTITION = "2026-11-16"  # the Monday that keys 2026-W47's weekly partition
+REPORT_PARTITION = "2026-W47-1"  # 2026-W47's weekly partition: the ISO date of its Monday
+MART = "fct_funding_daily"
+# dbt's run bookkeeping on events, and objects the UI cannot print, never on a mart's page
+# (dagster-dbt's own definition metadata, e.g. dagster_dbt/unique_id, it needs at run time)
+DBT_BOOKKEEPING = ("Execution Duration", "invocation_id", "unserializable")
 # `dagster dev` answers GraphQL after ~13 s on an idle 2-core machine; much longer when other
 # jobs load it. Bounded, generous, and the wait ends as soon as the code location is loaded.
 READY_TIMEOUT_S = 180.0
@@ -188,6 +194,12 @@ def ui_data(pipeline_run: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 instance=instance, partition_key=RAW_DAY.isoformat(), asset_selection=raw
             )
             assert result.success
+            build = (
+                defs()
+                .resolve_job_def("warehouse_job")
+                .execute_in_process(instance=instance, run_config=cli.CONSOLE_INFO)
+            )
+            assert build.success
             pdf = cli.render_week(REPORT_WEEK, instance=instance)
     assert pdf.is_file() and pdf.is_relative_to(data_dir)
     TIMINGS["record_runs_s"] = round(time.monotonic() - began, 1)
@@ -203,7 +215,7 @@ def dagster_ui(ui_data: UiData, tmp_path_factory: pytest.TempPathFactory) -> Ite
     artifacts.mkdir()
     log = artifacts / "dagster-dev.log"
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PERP_FRAGILITY_FIRST_DATE"},
         "PERP_FRAGILITY_DATA_DIR": str(ui_data.data_dir),
         "DAGSTER_HOME": str(ui_data.dagster_home),
         "PERP_FRAGILITY_SOURCE": "simulated",
@@ -235,7 +247,29 @@ ASSETS_QUERY = """
 { assetNodes {
     assetKey { path }
     groupName
-    assetChecksOrError { __typename ... on AssetChecks { checks { name blocking } } }
+    assetChecksOrError { __typename ... on AssetChecks { checks {
+        name blocking description executionForLatestMaterialization { status }
+    } } }
+} }
+"""
+
+PARTITIONS_QUERY = """
+query ($path: [String!]!) { assetNodeOrError(assetKey: {path: $path}) {
+    __typename ... on AssetNode { partitionKeysByDimension { partitionKeys } }
+} }
+"""
+
+MART_QUERY = """
+query ($path: [String!]!) { assetOrError(assetKey: {path: $path}) {
+    __typename
+    ... on Asset { assetMaterializations(limit: 1) {
+        metadataEntries {
+            label __typename
+            ... on IntMetadataEntry { intValue }
+            ... on TextMetadataEntry { text }
+            ... on MarkdownMetadataEntry { mdStr }
+        }
+    } }
 } }
 """
 
@@ -294,6 +328,48 @@ def test_graphql_serves_asset_graph_schedules_and_checks(dagster_ui: DagsterUi) 
     assert latest["partition"] == REPORT_PARTITION
     paths = [e["path"] for e in latest["metadataEntries"] if e["__typename"] == "PathMetadataEntry"]
     assert str(dagster_ui.data.pdf) in paths
+
+
+def test_graphql_shows_what_an_operator_needs(dagster_ui: DagsterUi) -> None:
+    """Every check described; delivery skipped without a channel; the demo's raw data fresh;
+    marts with row count, date coverage and preview and no dbt bookkeeping; ISO-week report
+    partitions and daily partitions from the demo window."""
+    nodes = graphql(dagster_ui.url, ASSETS_QUERY)["assetNodes"]
+    checks = {
+        ("/".join(n["assetKey"]["path"]), c["name"]): c
+        for n in nodes
+        if n["assetChecksOrError"]["__typename"] == "AssetChecks"
+        for c in n["assetChecksOrError"]["checks"]
+    }
+    undescribed = sorted(f"{a}:{c}" for (a, c), check in checks.items() if not check["description"])
+    assert not undescribed, f"checks without a description: {undescribed[:10]}"
+
+    def status(asset: str, check: str) -> str | None:
+        execution = checks[(asset, check)]["executionForLatestMaterialization"]
+        return execution and execution["status"]
+
+    assert status("reports/weekly_report_delivery", "all_channels_delivered") == "SKIPPED"
+    assert status("raw/funding_rates", "fresh_against_calendar") == "SUCCEEDED"
+    # singular tests are checks on the mart they test (one of them reads two models)
+    assert status(MART, "assert_funding_daily_realised_matches_settlements") == "SUCCEEDED"
+    assert ("fct_fragility_weekly", "assert_fragility_weights_sum_to_one") in checks
+
+    asset = graphql(dagster_ui.url, MART_QUERY, {"path": [MART]})["assetOrError"]
+    (latest,) = asset["assetMaterializations"]
+    entries = {e["label"]: e for e in latest["metadataEntries"]}
+    assert entries["dagster/row_count"]["intValue"] > 0
+    assert entries["date_coverage"]["text"].startswith("2026-10-26 .. 2026-11-22")
+    assert "| date | venue | base_asset |" in entries["preview"]["mdStr"]
+    assert not {"Execution Duration", "unique_id", "invocation_id"} & set(entries), sorted(entries)
+
+    def keys(path: list[str]) -> list[str]:
+        node = graphql(dagster_ui.url, PARTITIONS_QUERY, {"path": path})["assetNodeOrError"]
+        return node["partitionKeysByDimension"][0]["partitionKeys"]
+
+    weeks = keys(["reports", "weekly_fragility_pdf"])
+    assert weeks[0] == "2026-W31-1" and REPORT_PARTITION in weeks
+    days = keys(["raw", "funding_rates"])
+    assert days[0] == "2026-07-26", "daily partitions should start with the demo window"
 
 
 def _graph_url(base: str) -> str:
@@ -376,4 +452,47 @@ def _visit_pages(page: Any, dagster_ui: DagsterUi, shots: list[Path]) -> None:
     assert "Row count" in text  # dagster/row_count from the landing asset
     assert "first_day" in text and "last_day" in text  # date coverage of the landed range
     shots.append(dagster_ui.artifacts / "asset-raw_funding_rates.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+
+    # 4. a mart: row count, date coverage and the preview of its latest rows
+    page.goto(f"{dagster_ui.url}/assets/{MART}", wait_until="networkidle")
+    page.get_by_text("date_coverage").first.wait_for()
+    text = page.inner_text("body")
+    assert "Row count" in text and "preview" in text and "2026-11-22" in text
+    for label in DBT_BOOKKEEPING:
+        assert label not in text, f"dbt bookkeeping {label!r} shown on the mart's page"
+    # the page scrolls inside its own pane: bring the metadata table into the screenshot
+    page.get_by_text("date_coverage", exact=True).first.scroll_into_view_if_needed()
+    shots.append(dagster_ui.artifacts / f"asset-{MART}.png")
+    page.screenshot(path=str(shots[-1]))
+
+    # 5. the mart's checks: each described, the singular test reading two models among them
+    singular = "assert_funding_daily_realised_matches_settlements"
+    page.goto(
+        f"{dagster_ui.url}/assets/{MART}?view=checks&checkDetail={singular}",
+        wait_until="networkidle",
+    )
+    page.get_by_text("reconciles with fct_funding_rates").first.wait_for()
+    text = page.inner_text("body")
+    assert "No description provided" not in text
+    shots.append(dagster_ui.artifacts / f"checks-{MART}.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+
+    # 6. the delivery check without a channel: skipped, not passed
+    page.goto(
+        f"{dagster_ui.url}/assets/reports/weekly_report_delivery?view=checks",
+        wait_until="networkidle",
+    )
+    page.get_by_text("all_channels_delivered").first.wait_for()
+    page.get_by_text("Skipped").first.wait_for()
+    shots.append(dagster_ui.artifacts / "checks-weekly_report_delivery.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+
+    # 7. the report's partitions: ISO weeks from the demo window
+    page.goto(
+        f"{dagster_ui.url}/assets/reports/weekly_fragility_pdf?view=partitions",
+        wait_until="networkidle",
+    )
+    page.get_by_text(REPORT_PARTITION).first.wait_for()
+    shots.append(dagster_ui.artifacts / "partitions-weekly_fragility_pdf.png")
     page.screenshot(path=str(shots[-1]), full_page=True)

@@ -37,7 +37,7 @@ def test_mart_profile_counts_covers_and_previews_the_latest_rows() -> None:
     )
     profile = mart_profile(conn, "fct_x")
     assert profile["dagster/row_count"] == dg.MetadataValue.int(3)
-    assert profile["date_coverage"] == "2026-11-20 .. 2026-11-22 (3 distinct `date` values)"
+    assert profile["date_coverage"] == "2026-11-20 .. 2026-11-22 (3 distinct date values)"
     preview = profile["preview"].value.splitlines()
     assert preview[0] == "Latest 3 rows (all columns):"
     assert preview[2] == "| date | base_asset | value |"
