@@ -1,7 +1,8 @@
 {#- The week's raw value of each fragility component per ISO week and base asset: the value of
     int_fragility_signals_daily on the last day of the ISO week (Mon..Sun) that has one (the
     daily values are trailing 7-day values, so on Sunday they cover the ISO week). Also the
-    week-end regime inputs and the week's completeness: complete when all 7 of its days are
+    week-end regime inputs (the last day's, unknown included: arg_max_null, since arg_max skips
+    nulls) and the week's completeness: complete when all 7 of its days are
     (int_fragility_signals_daily.is_complete_day). Incomplete weeks (the first and last weeks of
     a history, an outage) are not scored downstream. -#}
 {%- set components = fragility_components() %}
@@ -23,14 +24,14 @@ weekly as (
             as {{ component }}_value,
         {%- endfor %}
         max(date) as as_of_date,
-        arg_max(is_unwind_condition, date) as is_unwind_condition,
-        arg_max(unwind_reason, date) as unwind_reason,
-        arg_max(funding_apr_7d, date) as funding_apr_7d,
-        arg_max(carry_apr, date) as carry_apr,
-        arg_max(excess_funding_apr_7d, date) as excess_funding_apr_7d,
-        arg_max(premium_7d, date) as premium_7d,
-        arg_max(oi_change_7d_pct, date) as oi_change_7d_pct,
-        arg_max(price_change_7d_pct, date) as price_change_7d_pct,
+        arg_max_null(is_unwind_condition, date) as is_unwind_condition,
+        arg_max_null(unwind_reason, date) as unwind_reason,
+        arg_max_null(funding_apr_7d, date) as funding_apr_7d,
+        arg_max_null(carry_apr, date) as carry_apr,
+        arg_max_null(excess_funding_apr_7d, date) as excess_funding_apr_7d,
+        arg_max_null(premium_7d, date) as premium_7d,
+        arg_max_null(oi_change_7d_pct, date) as oi_change_7d_pct,
+        arg_max_null(price_change_7d_pct, date) as price_change_7d_pct,
         count(*) filter (where is_complete_day is not null) as days_in_week,
         count(*) filter (where is_complete_day) as complete_days_in_week
     from signals
