@@ -125,20 +125,17 @@ def read_raw(src: Path) -> pd.DataFrame:
 
 
 def expected_funding(raw: pd.DataFrame) -> pd.DataFrame:
-    """USDT-perp settlements: venue, asset, ts, date, rate, excess over the baseline. ``date``
-    is the day the settlement accrued on (methodology section 4.3): the midpoint of its 8 h
-    window, so the 00:00 settlement counts on the day before."""
+    """USDT-perp settlements: venue, asset, ts, date, rate, excess over the baseline."""
     perp = raw[(raw["contract"] == "perpetual") & raw["pair"].isin(list(PERP_PAIRS))]
-    out = perp[["venue", "asset", "ts", "funding rate"]].rename(
+    out = perp[["venue", "asset", "ts", "date", "funding rate"]].rename(
         columns={"funding rate": "rate"}).dropna(subset=["rate"]).copy()
-    out["date"] = (out["ts"] - pd.Timedelta(hours=4)).dt.date
     out["excess"] = out["rate"] - out["venue"].map(BASELINE_8H)
     return out.sort_values(["venue", "asset", "ts"]).reset_index(drop=True)
 
 
 def expected_annual_funding(funding: pd.DataFrame) -> pd.DataFrame:
-    """Per venue, asset and calendar year: settlements, covered days (UTC accrual dates, full
-    days only: the 2023-01-01 00:00 settlement, accrued on 2022-12-31, alone is left out), the
+    """Per venue, asset and calendar year: settlements, covered days (UTC dates with a
+    settlement, full days only: the 2024-07-01 00:00 settlement alone is left out), the
     realised APR = sum(rate) * 365 / days, the share at the 0.01 % baseline and negative."""
     full = funding.groupby(["venue", "asset", "date"])["rate"].transform("size") == BARS_PER_DAY
     frame = funding[full].copy()

@@ -48,8 +48,6 @@ from tests import realdata_support as rs  # noqa: E402
 PROJECT = Path(__file__).resolve().parents[2]
 DBT_PROJECT = PROJECT / "dbt_project"
 LAST_FULL_DAY = date(2024, 6, 30)  # the file ends with the 2024-07-01 00:00 UTC bar
-# the first settlement, 2023-01-01 00:00 UTC, pays for 2022-12-31 16:00-24:00 (accrual dating)
-FIRST_PARTIAL_DAY = date(2022, 12, 31)
 TOL = 1e-9
 CONFIG = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]
 SIDES = {side: tuple(CONFIG["fragility_weights"][side]) for side in ("buildup", "stress")}
@@ -189,7 +187,7 @@ def _mart_annual(real: RealWarehouse) -> pd.DataFrame:
     rate_sum * 365, so the mean is sum(rates) * 365 / days); ``apr_from_rates`` = sum of
     fct_funding_rates.rate * 365 / distinct UTC dates; counts from fct_funding_rates flags."""
     daily = real.marts["daily"]
-    daily = daily[(daily["date"] <= LAST_FULL_DAY) & (daily["date"] > FIRST_PARTIAL_DAY)].assign(
+    daily = daily[daily["date"] <= LAST_FULL_DAY].assign(
         year=lambda f: pd.to_datetime(f["date"]).dt.year)
     by_day = daily.groupby(["venue", "base_asset", "year"]).agg(
         apr_daily_mean=("realised_apr", "mean"),
@@ -200,8 +198,7 @@ def _mart_annual(real: RealWarehouse) -> pd.DataFrame:
                                  lambda s: float((s * daily.loc[s.index, "settlements"]).sum())),
     )
     rates = real.marts["rates"]
-    accrued = pd.to_datetime(rates["funding_date"]).dt.date
-    rates = rates[(accrued <= LAST_FULL_DAY) & (accrued > FIRST_PARTIAL_DAY)].assign(
+    rates = rates[pd.to_datetime(rates["funding_date"]).dt.date <= LAST_FULL_DAY].assign(
         year=lambda f: pd.to_datetime(f["funding_date"]).dt.year)
     by_rate = rates.groupby(["venue", "base_asset", "year"]).agg(
         rate_sum=("rate", "sum"), rate_days=("funding_date", "nunique"),
@@ -247,8 +244,7 @@ def test_share_of_settlements_at_the_baseline(real: RealWarehouse, funding) -> N
 
 def test_realised_7d_and_30d_windows_match_a_rolling_sum(real: RealWarehouse, funding) -> None:
     """Rolling sums over the complete days only (3 settlements of 8 h): the partial
-    2022-12-31 (1 of 3: the 2023-01-01 00:00 settlement) keeps its own row but neither adds to
-    a window nor counts as covered."""
+    2024-07-01 (1 of 3) keeps its own row but neither adds to a window nor counts as covered."""
     grouped = funding.groupby(["venue", "asset", "date"])["rate"]
     per_day = pd.DataFrame({"rate_sum": grouped.sum(), "settlements": grouped.size()})
     rows = []
@@ -274,35 +270,36 @@ def test_realised_7d_and_30d_windows_match_a_rolling_sum(real: RealWarehouse, fu
         assert (exp.isna() == got.isna()).all()
         assert (exp - got).abs().max() < TOL
         assert (merged[f"exp_covered_{days}d"] == merged[f"days_covered_{days}d"]).all()
-    first = merged[merged["date"] == FIRST_PARTIAL_DAY]
-    assert len(first) == 6 and (first["days_covered_7d"] == 0).all()
-    last = merged[merged["date"] == LAST_FULL_DAY]  # the 2024-07-01 00:00 settlement completes it
-    assert len(last) == 6 and (last["days_covered_7d"] == 7).all()
+    last = merged[merged["date"] == LAST_FULL_DAY + timedelta(days=1)]
+    assert len(last) == 6 and (last["days_covered_7d"] == 6).all()
 
 
 def test_partial_first_and_last_days_and_weeks_are_flagged(real: RealWarehouse) -> None:
-    """Dated by accrual, the file's first settlement (2023-01-01 00:00 UTC) pays for
-    2022-12-31 and is that day's only one (1 of 3): the only partial day, not covered. Its
-    week 2022-W52 is incomplete, and so is 2024-W27 (the 2024-07-01 00:00 bar completes
-    2024-06-30; 07-01 has prices but no funding): both keep their rows unscored, every other
-    week is complete."""
+    """The file ends with one settlement on 2024-07-01 (1 of the 3 a day holds at 8 h): that
+    day is the only partial one, and it does not count as covered. The one-day weeks at both
+    ends, 2022-W52 (Sunday 2023-01-01 only) and 2024-W27 (Monday 2024-07-01 only), keep their
+    rows but are not scored; every other week is complete."""
     daily = real.marts["daily"]
     assert (daily["settlements_expected"] == rs.BARS_PER_DAY).all()
     partial = daily[~daily["is_complete_day"]]
-    assert set(partial["date"]) == {FIRST_PARTIAL_DAY}
+    assert set(partial["date"]) == {LAST_FULL_DAY + timedelta(days=1)}
     assert len(partial) == 6 and (partial["settlements"] == 1).all()
     assert (daily["is_complete_day"] == (daily["settlements"] >= 3)).all()
 
     weeks = _weeks(real)
     incomplete = weeks[~weeks["is_complete_week"]]
-    assert set(incomplete["iso_week"]) <= {"2022-W52", "2024-W27"}
-    assert "2022-W52" in set(incomplete["iso_week"])
+    assert set(incomplete["iso_week"]) == {"2022-W52", "2024-W27"}
+    assert (incomplete["days_in_week"] == 1).all()
     assert incomplete["fragility_index"].isna().all()
     assert incomplete["buildup_index"].isna().all() and incomplete["stress_index"].isna().all()
     assert (incomplete["regime"] == "incomplete week").all()
     assert (incomplete["components_present"] == 0).all()
     for component in COMPONENTS:
         assert incomplete[f"{component}_score"].isna().all()
+    # raw values are kept (unknown stays null): BTC's 2024-W27 has its trailing-7-day share of
+    # settlements below the venues' baselines
+    w27 = incomplete.set_index(["iso_week", "base_asset"]).loc[("2024-W27", "BTC")]
+    assert 0 <= w27["negative_funding_value"] <= 1
     complete = weeks[weeks["is_complete_week"]]
     assert (complete["days_in_week"] == 7).all() and (complete["complete_days_in_week"] == 7).all()
     assert (complete["regime"] != "incomplete week").all()
