@@ -574,7 +574,7 @@ def _expected_regime(row, index: float | None, buildup: float | None,
         return "unwind risk"
     if (buildup >= CONFIG["regime_crowded_buildup_index"]
             and not pd.isna(row.excess_funding_apr_7d) and row.excess_funding_apr_7d > 0
-            and not pd.isna(row.carry_apr) and row.carry_apr > 0):
+            and (pd.isna(row.carry_apr) or row.carry_apr > 0)):
         return "crowded carry"
     return "calm"
 
