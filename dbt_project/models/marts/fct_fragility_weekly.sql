@@ -73,6 +73,10 @@ final as (
         week_end,
         base_asset,
         fragility_index,
+        {#- Placeholders until the build-up/stress redesign (issue 15 item 1) fills them: unknown,
+            never a copy of the composite. -#}
+        cast(null as double) as buildup_index,
+        cast(null as double) as stress_index,
         case
             when not is_complete_week
                 then 'incomplete week'

@@ -13,6 +13,11 @@ kind                       format                                               
 ``binance-funding-archive`` data.binance.vision monthly ``fundingRate`` CSV/zip    funding
 ``binance-metrics``        data.binance.vision daily ``metrics`` CSV/zip           OI, L/S ratio
 ``binance-funding-export`` binance.com "Funding Rate History" download (``tz``)    funding
+``binance-premium-index``  data.binance.vision monthly ``premiumIndexKlines`` 1h   premium index
+``binance-mark-price``     data.binance.vision monthly ``markPriceKlines`` 1h      premium index
+``binance-index-price``    data.binance.vision monthly ``indexPriceKlines`` 1h     premium index
+``rates``                  FRED ``fredgraph.csv?id=DTB3`` (``observation_date,DTB3``)  rates
+``staking``                ``date,asset,apr`` (decimal fraction per year)          rates
 =========================  ======================================================  ============
 
 Idempotent: importing the same files again rewrites byte-identical partitions.
@@ -22,11 +27,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from orchestration.lib.importers import binance_klines, rates
 from orchestration.lib.importers.binance import (
     parse_funding_archive,
     parse_funding_export,
@@ -36,6 +42,15 @@ from orchestration.lib.importers.common import ImportFormatError, land_rows, wri
 from orchestration.lib.importers.generic import parse_generic
 from orchestration.lib.importers.parsed import Parsed
 
+PARSERS: dict[str, Callable[[list[Path]], Parsed]] = {
+    # kind: parser of its files (one registration line per kind; module doc of each parser)
+    "binance-premium-index": binance_klines.parser("binance-premium-index"),
+    "binance-mark-price": binance_klines.parser("binance-mark-price"),
+    "binance-index-price": binance_klines.parser("binance-index-price"),
+    "rates": rates.parse_fred,
+    "staking": rates.parse_staking,
+}
+
 KINDS: tuple[str, ...] = (
     "funding",
     "oi",
@@ -43,6 +58,7 @@ KINDS: tuple[str, ...] = (
     "binance-funding-archive",
     "binance-metrics",
     "binance-funding-export",
+    *PARSERS,
 )
 
 
@@ -99,6 +115,8 @@ def _category(reason: str) -> str:
 
 
 def _parse(kind: str, paths: list[Path], tz: str | None) -> Parsed:
+    if kind in PARSERS:
+        return PARSERS[kind](paths)
     if kind in ("funding", "oi", "prices"):
         return parse_generic(kind, paths)
     if kind == "binance-funding-archive":

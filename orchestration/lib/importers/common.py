@@ -157,6 +157,8 @@ def row_day(dataset: str, row: dict[str, Any]) -> date:
         return row["funding_ts"].date()
     if dataset in ("open_interest", "dated_futures"):
         return snapshot_day(row["ts"])
+    if dataset == "rates":
+        return row["date"]
     return row["ts"].date()
 
 
@@ -180,14 +182,16 @@ def land_rows(
     groups: dict[tuple[str, date, str, str], list[dict[str, Any]]] = defaultdict(list)
     for dataset, items in rows.items():
         for row in items:
-            groups[(dataset, row_day(dataset, row), row["venue"], row["symbol"])].append(row)
+            # rates rows have no venue or symbol: their series names the part
+            groups[(dataset, row_day(dataset, row), row.get("venue", ""),
+                    row.get("symbol", row.get("series", "")))].append(row)
     by_reason: Counter[str] = Counter()
     per_dataset: Counter[str] = Counter()
     days: set[date] = set()
     landed = 0
     for (dataset, day, venue, symbol), items in sorted(groups.items()):
         spec = DATASETS_BY_NAME[dataset]
-        part = f"import-{kind}-{_slug(venue)}-{_slug(symbol)}"
+        part = "-".join(s for s in ("import", kind, _slug(venue), _slug(symbol)) if s)
         target = landing.partition_dir(spec, day, root / "raw") / f"part-{part}.parquet"
         table = pa.Table.from_pylist(items, schema=spec.schema)
         if target.exists():
