@@ -357,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     cftc.add_argument("rest", nargs=argparse.REMAINDER)
     cftc.set_defaults(func=cmd_backfill_cftc)
 
+    from orchestration.commands import backtest
+
+    backtest.register(sub)
+
     prep = sub.add_parser("prepare", help="create data folders, instance and dbt manifest")
     prep.set_defaults(func=cmd_prepare)
     return parser

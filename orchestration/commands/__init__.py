@@ -1,0 +1,1 @@
+"""Subcommands whose logic is more than a call into the pipeline (cli.py only registers them)."""
