@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 
 import duckdb
 
-from orchestration.lib import weeks
+from orchestration.lib import track_record, weeks
 from reports.context import (
     FRAGILITY_COMPONENTS,
     ArbitrageBand,
@@ -574,6 +574,8 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         ),
         fragility_history=_histories(fragility, IndexPoint, IndexHistory),
         notes=(),
+        track_record=track_record.track_record(conn, week_end),
+        track_record_rules=track_record.rules(),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
     return replace(context, notes=notes)

@@ -105,3 +105,24 @@ def test_command_reads_the_mart_and_writes_json(tmp_path, capsys) -> None:
         backtest(warehouse, 3)
     with pytest.raises(SystemExit, match="warehouse not found"):
         backtest(tmp_path / "none.duckdb", 1)
+
+
+def test_report_track_record_uses_only_closed_windows() -> None:
+    from datetime import date, timedelta
+
+    import duckdb
+
+    from orchestration.lib.track_record import track_record
+
+    frame = _history()
+    frame["week_end"] = [date(2023, 1, 8) + timedelta(weeks=i) for i in range(len(frame))]
+    frame["forward_max_drawdown_2w"] = frame["forward_max_drawdown_4w"] = float("nan")
+    with duckdb.connect() as conn:
+        assert track_record(conn, date(2023, 6, 4)) == ()  # no mart: no block, no error
+        conn.register("history", frame)
+        conn.execute("create table fct_fragility_forward as select * from history")
+        # report Sunday 2023-05-21 = W20's week end: W20's 1-week window has not closed yet
+        rows = track_record(conn, date(2023, 5, 21))
+    full = next(r for r in rows if (r.horizon_weeks, r.sample) == (1, "full"))
+    assert (full.first_week, full.last_week, full.weeks) == ("2023-W01", "2023-W19", 19)
+    assert full.episodes == 2 and full.spearman_stress is None
