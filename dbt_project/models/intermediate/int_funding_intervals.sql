@@ -1,6 +1,10 @@
 {#- One row per funding settlement with its interval: the venue's value when reported, else the
     hours since the previous settlement of the same venue+symbol, else (first row, or a gap too
-    long to be an interval) the hours to the next settlement, else the seed default. -#}
+    long to be an interval) the hours to the next settlement, else the seed default.
+    funding_date is the day the settlement accrued on (macro accrual_date: the midpoint of its
+    window (funding_ts - interval_hours, funding_ts]), not the day of its timestamp: the 00:00
+    payment for 16:00-24:00 counts on the day before, so an 8 -> 4 -> 1 h switch does not move
+    carry between days. -#}
 {{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
 {%- set window_start = incremental_window_start('funding_ts') %}
 with
@@ -94,7 +98,7 @@ with_gaps as (
 
 ),
 
-final as (
+with_intervals as (
 
     select
         venue,
@@ -102,7 +106,6 @@ final as (
         base_asset,
         source,
         funding_ts,
-        {{ utc_date('funding_ts') }} as funding_date,
         rate,
         reported_interval_hours,
         hours_since_previous,
@@ -135,6 +138,29 @@ final as (
         cap_rate
     from with_gaps
     {{ rows_from('funding_ts', window_start) }}
+
+),
+
+final as (
+
+    select
+        venue,
+        symbol,
+        base_asset,
+        source,
+        funding_ts,
+        {{ accrual_date('funding_ts', 'interval_hours') }} as funding_date,
+        rate,
+        reported_interval_hours,
+        hours_since_previous,
+        hours_to_next,
+        interval_hours,
+        interval_source,
+        rule_match,
+        default_interval_hours,
+        baseline_rate_8h,
+        cap_rate
+    from with_intervals
 
 )
 
