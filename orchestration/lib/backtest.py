@@ -8,7 +8,8 @@ methodology page and the tests all call the same code on the same mart rows.
 The rules, fixed before looking at any result (docs/validation.md, "Track record"):
 
 * **Sample.** Per asset and horizon h (1, 2, 4 weeks), the weeks with a published index (not
-  ``incomplete week`` / ``warming up``) and a known h-week forward max drawdown.
+  ``incomplete week``, ``warming up`` or ``insufficient data``) and a known h-week forward
+  max drawdown.
 * **Rank correlation.** Spearman of each index (composite, build-up, stress) with the forward
   max drawdown (<= 0; -0.2 = a 20 % fall): ranks with ties averaged, then Pearson (no scipy).
   A *negative* value is what a fragility index should show (higher index, deeper fall). The
@@ -42,7 +43,7 @@ INDEXES: tuple[str, ...] = ("fragility_index", "buildup_index", "stress_index")
 EPISODE_QUANTILE = 0.10
 ALARM_QUANTILE = 0.80
 LOOKBACK_WEEKS = 4
-UNSCORED_REGIMES = frozenset({"incomplete week", "warming up"})
+UNSCORED_REGIMES = frozenset({"incomplete week", "warming up", "insufficient data"})
 WARNING_REGIMES = frozenset({"crowded carry", "unwind risk", "unwinding"})
 MIN_SAMPLE = 8
 """Fewer weeks than this in a sample: no statistics (a correlation of 5 points says nothing)."""

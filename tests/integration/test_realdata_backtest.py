@@ -31,7 +31,7 @@ import duckdb  # noqa: E402
 
 from orchestration.commands.backtest import backtest  # noqa: E402
 from orchestration.lib import landing  # noqa: E402
-from orchestration.lib.backtest import spearman  # noqa: E402
+from orchestration.lib.backtest import UNSCORED_REGIMES, spearman  # noqa: E402
 from orchestration.lib.importers import import_files  # noqa: E402
 from tests import realdata_support as rs  # noqa: E402
 
@@ -124,7 +124,7 @@ def test_backtest_prints_its_table_and_agrees_with_pandas(warehouse, forward, tm
             assert full is not None and full.n >= 16, (asset, h)
             sample = forward[(forward["base_asset"] == asset)
                              & forward["fragility_index"].notna()
-                             & ~forward["regime"].isin(["incomplete week", "warming up"])
+                             & ~forward["regime"].isin(list(UNSCORED_REGIMES))
                              & forward[f"forward_max_drawdown_{h}w"].notna()]
             assert full.n == len(sample)
             expected = sample[["fragility_index", f"forward_max_drawdown_{h}w"]].corr(
