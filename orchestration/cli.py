@@ -250,7 +250,9 @@ def build_warehouse(select: Sequence[str] = (), full_refresh: bool = False) -> N
     import rebuilds the models it feeds from every partition."""
     from orchestration.dbt_project import dbt_cli
 
-    args = ["build", *(("--select", *select) if select else ())]
+    # one --select value, space-separated: dbt refuses a second bare selector after the flag
+    # (an import landing two datasets, e.g. binance-metrics, failed its rebuild)
+    args = ["build", *(("--select", " ".join(select)) if select else ())]
     if full_refresh:
         args.append("--full-refresh")
     invocation = dbt_cli().cli(args, raise_on_error=False)
