@@ -25,9 +25,3 @@
     cast(date_trunc('week', {{ day }}) as date)
 {%- endmacro %}
 
-{#- The UTC day a funding settlement accrued on: the date of the midpoint of its accrual window
-    (ts - interval_hours, ts]. A settlement pays for the interval that ends at its timestamp,
-    so the 00:00 payment for 16:00-24:00 belongs to the day before. -#}
-{% macro accrual_date(ts, interval_hours) -%}
-    cast(timezone('UTC', {{ ts }} - to_microseconds(cast(({{ interval_hours }}) * 1800000000 as bigint))) as date)
-{%- endmacro %}

@@ -1,5 +1,9 @@
 {#- Funding per UTC day, venue and base asset: the day's rate sum (symbols of one venue+asset
-    averaged), settlement shares, completeness, and realised carry over 1, 7 and 30 days.
+    averaged), settlement shares, completeness, and realised carry over 1, 7 and 30 days,
+    annualised over the hours the settlements pay for: sum(rate) * 8760 / sum(interval_hours)
+    (= sum(rate) * 365 / days when every day holds 24 h of intervals; on a day whose interval
+    switches, its settlements pay for 28 h (8 -> 4), 27 h (4 -> 1) or 17 h (1 -> 8), and
+    sum(rate) * 365 would read 12.78 %, 12.32 %, 7.76 % for a constant 10.95 % series).
     A symbol's day is complete when it has at least the settlements a full day holds at its
     interval, floor(24 / interval_hours) (the day's longest interval when it changes within the
     day); a venue's day when every symbol's day is. Realised 7/30-day carry sums complete days
@@ -27,6 +31,7 @@ by_symbol as (
         base_asset,
         symbol,
         sum(rate) as rate_sum,
+        sum(interval_hours) as hours_sum,
         count(*) as settlements,
         {{ settlements_per_full_day('max(interval_hours)') }} as settlements_expected,
         count(*) filter (where is_at_baseline) as at_baseline_settlements,
@@ -48,6 +53,7 @@ by_venue as (
         base_asset,
         count(*) as symbols,
         avg(rate_sum) as rate_sum,
+        avg(hours_sum) as hours_sum,
         sum(settlements) as settlements,
         sum(settlements_expected) as settlements_expected,
         bool_and(settlements >= settlements_expected) as is_complete_day,
@@ -66,6 +72,8 @@ rolling as (
     select
         *,
         sum(rate_sum) filter (where is_complete_day) over trailing_7d as rate_sum_7d,
+        sum(hours_sum) filter (where is_complete_day) over trailing_7d as hours_7d,
+        sum(hours_sum) filter (where is_complete_day) over trailing_30d as hours_30d,
         count(*) filter (where is_complete_day) over trailing_7d as days_covered_7d,
         sum(rate_sum) filter (where is_complete_day) over trailing_30d as rate_sum_30d,
         count(*) filter (where is_complete_day) over trailing_30d as days_covered_30d,
@@ -97,18 +105,18 @@ final as (
         cast(settlements as integer) as settlements,
         cast(negative_settlements as integer) as negative_settlements,
         {{ round_metric('rate_sum') }} as rate_sum,
-        {{ round_metric(realised_apr('rate_sum', 1)) }} as realised_apr,
+        {{ round_metric(realised_apr_over_hours('rate_sum', 'hours_sum')) }} as realised_apr,
         case
             when days_covered_7d >= {{ var('min_days_covered_7d') }}
-                then {{ round_metric(realised_apr('rate_sum_7d', 'days_covered_7d')) }}
+                then {{ round_metric(realised_apr_over_hours('rate_sum_7d', 'hours_7d')) }}
         end as realised_apr_7d,
         case
             when days_covered_30d >= {{ var('min_days_covered_30d') }}
-                then {{ round_metric(realised_apr('rate_sum_30d', 'days_covered_30d')) }}
+                then {{ round_metric(realised_apr_over_hours('rate_sum_30d', 'hours_30d')) }}
         end as realised_apr_30d,
         case
             when days_covered_7d >= {{ var('min_days_covered_7d') }}
-                then {{ round_metric(realised_apr('excess_rate_sum_7d', 'days_covered_7d')) }}
+                then {{ round_metric(realised_apr_over_hours('excess_rate_sum_7d', 'hours_7d')) }}
         end as realised_excess_apr_7d,
         {{ round_metric(safe_divide('below_baseline_settlements_7d', 'settlements_7d')) }}
             as share_below_baseline_7d,

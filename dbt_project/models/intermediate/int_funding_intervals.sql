@@ -1,10 +1,9 @@
 {#- One row per funding settlement with its interval: the venue's value when reported, else the
     hours since the previous settlement of the same venue+symbol, else (first row, or a gap too
     long to be an interval) the hours to the next settlement, else the seed default.
-    funding_date is the day the settlement accrued on (macro accrual_date: the midpoint of its
-    window (funding_ts - interval_hours, funding_ts]), not the day of its timestamp: the 00:00
-    payment for 16:00-24:00 counts on the day before, so an 8 -> 4 -> 1 h switch does not move
-    carry between days. -#}
+    funding_date is the UTC date of the timestamp (the day's partition holds it); an interval
+    switch is handled where carry is annualised, over the hours the settlements pay for
+    (int_funding_daily), not by moving settlements between days. -#}
 {{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
 {%- set window_start = incremental_window_start('funding_ts') %}
 with
@@ -149,7 +148,7 @@ final as (
         base_asset,
         source,
         funding_ts,
-        {{ accrual_date('funding_ts', 'interval_hours') }} as funding_date,
+        {{ utc_date('funding_ts') }} as funding_date,
         rate,
         reported_interval_hours,
         hours_since_previous,
