@@ -155,3 +155,18 @@ def test_staking_percent_and_bad_rows_are_rejected(tmp_path) -> None:
         bad = tmp_path / "other.csv"
         bad.write_text("day,asset,apy\n2023-05-01,ETH,0.04\n")
         import_files("staking", [bad], tmp_path / "data")
+
+
+def test_an_old_empty_schema_file_gains_the_premium_column(tmp_path) -> None:
+    """A data directory made before ``premium`` existed: its typed zero-row file is rewritten,
+    so dbt's ``union_by_name`` read of the dataset still has the column."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    raw = tmp_path / "raw"
+    target = landing.dataset_dir(PREMIUM_INDEX, raw) / "_empty" / "schema.parquet"
+    target.parent.mkdir(parents=True)
+    old = pa.schema([f for f in PREMIUM_INDEX.schema if f.name != "premium"])
+    pq.write_table(old.empty_table(), target)
+    landing.ensure_schema_files(raw)
+    assert "premium" in pq.read_schema(target).names
