@@ -54,8 +54,11 @@ def backtest(warehouse: Path, horizon_weeks: int, json_path: Path | None = None)
     result = run_backtest(frame, horizons)
     print(format_tables(result))
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        try:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            json_path.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+        except OSError as error:
+            raise SystemExit(f"cannot write {json_path}: {error.strerror or error}") from error
         print(f"\nwrote {json_path}")
     return result
 

@@ -103,6 +103,10 @@ def test_command_reads_the_mart_and_writes_json(tmp_path, capsys) -> None:
     assert payload["source"] == "fct_fragility_forward" and payload["horizons"] == [1]
     with pytest.raises(SystemExit, match="one of"):
         backtest(warehouse, 3)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(SystemExit, match="cannot write"):
+        backtest(warehouse, 1, blocker / "bt.json")  # a file where a folder must be
     with pytest.raises(SystemExit, match="warehouse not found"):
         backtest(tmp_path / "none.duckdb", 1)
 
