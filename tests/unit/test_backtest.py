@@ -130,3 +130,11 @@ def test_report_track_record_uses_only_closed_windows() -> None:
     full = next(r for r in rows if (r.horizon_weeks, r.sample) == (1, "full"))
     assert (full.first_week, full.last_week, full.weeks) == ("2023-W01", "2023-W19", 19)
     assert full.episodes == 2 and full.spearman_stress is None
+
+
+def test_the_cli_registers_backtest() -> None:
+    from orchestration.cli import build_parser
+
+    args = build_parser().parse_args(["backtest", "--horizon-weeks", "2", "--json", "x.json"])
+    assert (args.horizon_weeks, str(args.json)) == (2, "x.json")
+    assert build_parser().parse_args(["backtest"]).horizon_weeks == 4
