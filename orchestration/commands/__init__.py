@@ -1,1 +1,1 @@
-"""Subcommands whose logic is more than a call into the pipeline (cli.py only registers them)."""
+"""The logic of CLI commands, one module each; cli.py only registers and dispatches them."""
