@@ -316,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     liquidations_command.add_arguments(collect)
     collect.set_defaults(func=liquidations_command.run)
+    from orchestration.commands import backtest
+
+    backtest.register(sub)
 
     prep = sub.add_parser("prepare", help="create data folders, instance and dbt manifest")
     prep.set_defaults(func=cmd_prepare)

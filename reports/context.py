@@ -433,6 +433,47 @@ class IndexHistory:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackRecordRow:
+    """The index's track record for one asset, horizon and sample, as computed by the
+    back-test (``orchestration.lib.backtest``) from ``fct_fragility_forward``, using only weeks
+    whose forward window had closed by the report's week end.
+
+    Attributes:
+        sample: ``full``, ``first half`` or ``second half`` (thresholds fitted on the first).
+        spearman_*: rank correlation of the index with the forward max drawdown (<= 0); a
+            negative value means a higher index was followed by deeper falls. None = not
+            computable (too few weeks, or the index has no values).
+        noise_band: rough 95 % band for independent weeks, 1.96 / sqrt(n - 1).
+        episodes: runs of worst-decile forward drawdowns; warned_*: of those, the ones with an
+            index alarm / a warning regime in the weeks before the onset.
+    """
+
+    asset: str
+    horizon_weeks: int
+    sample: str
+    first_week: str | None
+    last_week: str | None
+    weeks: int
+    spearman_fragility: float | None
+    spearman_buildup: float | None
+    spearman_stress: float | None
+    noise_band: float | None
+    episodes: int
+    warned_by_index: int
+    warned_by_regime: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRecordRules:
+    """The stated rules of the back-test, read from its module (never typed in a template)."""
+
+    episode_quantile: float
+    alarm_quantile: float
+    lookback_weeks: int
+    warning_regimes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DataQualityNote:
     """Something the reader must know about the inputs (gap, staleness, extrapolation)."""
 
@@ -501,6 +542,8 @@ class ReportContext:
     #: warehouse has no coverage mart, so coverage is unknown rather than complete.
     coverage_gaps: tuple[CoverageGap, ...] | None = ()
     liquidations: LiquidationSection | None = None
+    track_record: tuple[TrackRecordRow, ...] = ()
+    track_record_rules: TrackRecordRules | None = None
 
     @property
     def asset_names(self) -> tuple[str, ...]:

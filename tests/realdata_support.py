@@ -109,6 +109,32 @@ def write_generic_prices(src: Path, dst: Path) -> tuple[Path, int]:
     return dst, written
 
 
+SUPERVIK = Path("funding-8h-supervik")
+SUPERVIK_OFFSET = "+03:00"  # the fetcher wrote fixed UTC+3 wall-clock times (SOURCES.md)
+SUPERVIK_VENUES = ("binance", "bybit")  # the dYdX files are 1 h with an unverified zone
+
+
+def write_generic_supervik_funding(shared: Path, dst: Path) -> tuple[Path, int]:
+    """Binance (2020-2023) and Bybit (2021-2023) ETH/BTC USDT-perp funding from
+    ``funding-8h-supervik`` as ``venue,symbol,funding_ts,rate``, each time written with the
+    file's fixed ``+03:00`` offset so the importer converts it to UTC."""
+    rows = 0
+    with dst.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["venue", "symbol", "funding_ts", "rate"])
+        for path in sorted((shared / SUPERVIK).glob("*-USDT_*_funding_history.csv")):
+            base, venue = path.name.split("-USDT_")[0], path.name.split("_")[1]
+            if venue not in SUPERVIK_VENUES:
+                continue
+            with path.open(newline="") as handle:
+                for row in csv.DictReader(handle):
+                    stamp = datetime.fromisoformat(row["Date"]).replace(microsecond=0)
+                    writer.writerow([venue, f"{base}/USDT:USDT",
+                                     stamp.isoformat() + SUPERVIK_OFFSET, row["Funding Rate"]])
+                    rows += 1
+    return dst, rows
+
+
 # --------------------------------------------------------------------------- expectations
 
 

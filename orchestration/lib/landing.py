@@ -97,7 +97,8 @@ def ensure_schema_files(root: Path | None = None) -> None:
         return
     for dataset in ALL_DATASETS:
         target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
-        if not target.exists():
+        # rewritten when the contract gained a column, so dbt's union_by_name sees it
+        if not target.exists() or not pq.read_schema(target).equals(dataset.schema):
             _atomic_write(dataset.schema.empty_table(), target)
     from orchestration.lib.coverage import ensure_coverage_files  # coverage imports landing
 

@@ -63,12 +63,21 @@ PREMIUM_INDEX = RawDataset(
         ("symbol", pa.string()),
         ("base_asset", pa.string()),
         ("ts", UTC_TS),  # start of the hour
-        ("mark_price", pa.float64()),
-        ("index_price", pa.float64()),
+        ("mark_price", pa.float64()),  # close of the hour's mark-price candle
+        ("index_price", pa.float64()),  # close of the hour's index-price candle
+        # the venue's published premium index at the hour's close (Binance
+        # premiumIndexKlines), a decimal fraction; null when the producer has none
+        ("premium", pa.float64()),
     ),
     key=("venue", "symbol", "ts"),
-    required=("venue", "symbol", "base_asset", "ts", "mark_price", "index_price"),
-    description="Hourly perpetual mark and index price (the premium is derived in dbt).",
+    # Each producer lands the values it has: the live source mark and index, the Binance
+    # archive imports one of mark, index or premium per file kind (stg_premium_index joins
+    # them per hour); a value a producer lacks is null, never a number.
+    required=("venue", "symbol", "base_asset", "ts"),
+    description=(
+        "Hourly perpetual mark price, index price and/or the venue's premium index (the premium "
+        "is (mark - index) / index in dbt when both prices are known, else the venue's)."
+    ),
 )
 
 OHLCV_DAILY = RawDataset(

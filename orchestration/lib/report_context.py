@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 
 import duckdb
 
-from orchestration.lib import weeks
+from orchestration.lib import track_record, weeks
 from orchestration.lib.report_liquidations import read_liquidation_section
 from reports.context import (
     FRAGILITY_COMPONENTS,
@@ -636,6 +636,8 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         notes=(),
         coverage_gaps=_coverage_gaps(conn, week_start, week_end),
         liquidations=read_liquidation_section(conn, week_start, week_end),
+        track_record=track_record.track_record(conn, week_end),
+        track_record_rules=track_record.rules(),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
     return replace(context, notes=notes)

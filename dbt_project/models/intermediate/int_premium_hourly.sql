@@ -1,5 +1,7 @@
-{#- Perpetual premium per venue, symbol and hour: (mark - index) / index. Price pair: the venue's
-    own mark price against its own spot index (not perp close vs spot close). -#}
+{#- Perpetual premium per venue, symbol and hour: (mark - index) / index when both prices are
+    known (the venue's own mark against its own spot index, not perp close vs spot close), else
+    the venue's published premium index (Binance premiumIndexKlines, imported); an hour with
+    neither has no row (unknown, not zero). -#}
 {{ config(materialized='incremental', unique_key=['venue', 'symbol', 'hour_at']) }}
 {%- set window_start = incremental_window_start('hour_at') %}
 with
@@ -8,6 +10,23 @@ premium_index as (
 
     select * from {{ ref('stg_premium_index') }}
     {{ rows_from('hour_at', window_start) }}
+
+),
+
+with_premium as (
+
+    select
+        *,
+        case
+            when mark_price is not null and index_price is not null
+                then {{ round_metric(safe_divide('mark_price - index_price', 'index_price')) }}
+            else {{ round_metric('premium') }}
+        end as premium_value,
+        case
+            when mark_price is not null and index_price is not null then 'mark_index'
+            when premium is not null then 'venue_premium_index'
+        end as premium_source
+    from premium_index
 
 ),
 
@@ -21,11 +40,11 @@ final as (
         {{ utc_date('hour_at') }} as premium_date,
         mark_price,
         index_price,
-        {{ round_metric(safe_divide('mark_price - index_price', 'index_price')) }} as premium,
-        mark_price < index_price as is_discount
-    from premium_index
-    where mark_price is not null
-        and index_price is not null
+        premium_source,
+        premium_value as premium,
+        premium_value < 0 as is_discount
+    from with_premium
+    where premium_value is not null
 
 )
 

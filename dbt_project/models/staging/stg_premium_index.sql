@@ -16,7 +16,8 @@ renamed as (
         upper(cast(base_asset as varchar)) as base_asset,
         cast(ts as timestamp with time zone) as hour_at,
         cast(mark_price as double) as mark_price,
-        cast(index_price as double) as index_price
+        cast(index_price as double) as index_price,
+        cast(premium as double) as premium
     from source
     where venue is not null
         and symbol is not null
@@ -24,9 +25,22 @@ renamed as (
 
 ),
 
+{#- One hour may have rows from several producers, each with the values it has (the mark,
+    index and premium archive imports land one each): each value comes from the first source
+    that has it, the sources in name order, so the choice is deterministic. #}
 final as (
 
-    {{ dedupe_on_grain('renamed', 'source, mark_price, index_price') }}
+    select
+        string_agg(distinct source, ',' order by source) as source,
+        venue,
+        symbol,
+        min(base_asset) as base_asset,
+        hour_at,
+        min_by(mark_price, source) filter (where mark_price is not null) as mark_price,
+        min_by(index_price, source) filter (where index_price is not null) as index_price,
+        min_by(premium, source) filter (where premium is not null) as premium
+    from renamed
+    group by venue, symbol, hour_at
 
 )
 

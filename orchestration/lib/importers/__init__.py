@@ -25,6 +25,11 @@ kind                       format                                               
 ``binance-metrics``        data.binance.vision daily ``metrics`` CSV/zip           OI, L/S ratio
 ``binance-funding-export`` binance.com "Funding Rate History" download (``tz``)    funding
 ``liquidations``           ``venue,symbol,liquidated_at,side,price,amount_base``   liquidations
+``binance-premium-index``  data.binance.vision monthly ``premiumIndexKlines`` 1h   premium index
+``binance-mark-price``     data.binance.vision monthly ``markPriceKlines`` 1h      premium index
+``binance-index-price``    data.binance.vision monthly ``indexPriceKlines`` 1h     premium index
+``rates``                  FRED ``fredgraph.csv?id=DTB3`` (``observation_date,DTB3``)  rates
+``staking``                ``date,asset,apr`` (decimal fraction per year)          rates
 =========================  ======================================================  ============
 
 A new kind is a module with a parser ``(paths, tz) -> Parsed`` and one line in
@@ -42,7 +47,7 @@ from datetime import date
 from pathlib import Path
 
 from orchestration.lib import settings
-from orchestration.lib.importers import records
+from orchestration.lib.importers import binance_klines, rates, records
 from orchestration.lib.importers.binance import (
     parse_funding_archive,
     parse_funding_export,
@@ -61,6 +66,12 @@ from orchestration.lib.importers.safety import screen
 
 Parser = Callable[[list[Path], str | None], Parsed]
 
+
+def _without_tz(parse: Callable[[list[Path]], Parsed]) -> Parser:
+    """A parser whose files carry their own UTC times (``--tz`` does not apply)."""
+    return lambda paths, tz: parse(paths)
+
+
 PARSERS: dict[str, Parser] = {
     "funding": lambda paths, tz: parse_generic("funding", paths),
     "oi": lambda paths, tz: parse_generic("oi", paths),
@@ -69,6 +80,11 @@ PARSERS: dict[str, Parser] = {
     "binance-metrics": lambda paths, tz: parse_metrics(paths),
     "binance-funding-export": lambda paths, tz: parse_funding_export(paths, tz=tz),
     "liquidations": lambda paths, tz: parse_liquidations(paths),
+    "binance-premium-index": _without_tz(binance_klines.parser("binance-premium-index")),
+    "binance-mark-price": _without_tz(binance_klines.parser("binance-mark-price")),
+    "binance-index-price": _without_tz(binance_klines.parser("binance-index-price")),
+    "rates": _without_tz(rates.parse_fred),
+    "staking": _without_tz(rates.parse_staking),
 }
 """kind -> parser. Register a new kind with one line here."""
 
