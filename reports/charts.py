@@ -144,8 +144,9 @@ def funding_chart(histories: Sequence[FundingHistory], baseline_apr: float = BAS
 
 
 def fragility_history_chart(histories: Sequence[IndexHistory]) -> str:
-    """Weekly fragility index per asset with the regime thresholds (50 crowded carry,
-    70 unwind risk)."""
+    """Weekly fragility index per asset (thick) with its build-up and stress sides (thin). No
+    threshold lines: the regimes are rules on the sides and on absolute carry levels, not
+    levels of the composite (docs/methodology.md, "Regimes")."""
     with _figure(height_in=2.5) as (fig, ax):
         drawn = False
         for hist in histories:
@@ -153,22 +154,25 @@ def fragility_history_chart(histories: Sequence[IndexHistory]) -> str:
             if not pts:
                 continue
             drawn = True
+            c = colour(hist.base_asset)
             ax.plot([p.week_end for p in pts], [p.fragility_index for p in pts],
-                    color=colour(hist.base_asset), marker="o", markersize=2.5,
+                    color=c, marker="o", markersize=2.5,
                     linestyle="-" if hist.base_asset != "BTC" else (0, (5, 1.5)),
-                    label=hist.base_asset)
+                    label=f"{hist.base_asset} index")
+            for attr, style, name in (("buildup_index", (0, (1, 1)), "build-up"),
+                                      ("stress_index", (0, (3, 1, 1, 1)), "stress")):
+                side = [p for p in pts if getattr(p, attr) is not None]
+                if side:
+                    ax.plot([p.week_end for p in side], [getattr(p, attr) for p in side],
+                            color=c, linewidth=0.8, linestyle=style, alpha=0.8,
+                            label=f"{hist.base_asset} {name}")
         if not drawn:
-            _no_data(ax, "fragility index")
+            _no_data(ax, "fragility index (warming up or no data)")
             return _to_svg(fig)
-        for level, text in ((50, "crowded carry \u2265 50"), (70, "unwind risk \u2265 70")):
-            ax.axhline(level, color=REFERENCE_COLOUR, linestyle=(0, (2, 2)), linewidth=0.8)
-            ax.annotate(text, xy=(1.0, level), xycoords=("axes fraction", "data"),
-                        xytext=(3, -3), textcoords="offset points", fontsize=7,
-                        color=REFERENCE_COLOUR, va="center")
         ax.set_ylim(0, 100)
-        ax.set_ylabel("fragility index (0\u2013100)")
+        ax.set_ylabel("index (0\u2013100)")
         _date_axis(ax)
-        ax.legend(loc="upper left", ncols=2)
+        ax.legend(loc="upper left", ncols=3, fontsize=6)
         return _to_svg(fig)
 
 

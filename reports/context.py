@@ -14,6 +14,7 @@ printed as an em dash, never as zero.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -23,17 +24,20 @@ from typing import Literal
 BASELINE_APR = 0.1095
 
 ComponentUnit = Literal["pp", "apr", "share", "ratio"]
+Side = Literal["buildup", "stress"]
 
 
 @dataclass(frozen=True, slots=True)
 class ComponentSpec:
-    """A fragility-index component as the warehouse defines it.
+    """How the report names and prints a fragility-index component. The weights are not here:
+    the warehouse (``dbt_project.yml`` var ``fragility_weights``) is their one source, and the
+    mart emits each component's effective weight and contribution per week.
 
     Attributes:
-        name: column stem in ``fct_fragility_weekly`` (``<name>_value``, ``<name>_score``).
+        name: column stem in ``fct_fragility_weekly`` (``<name>_value``, ``_score``,
+            ``_weight``, ``_contribution``).
         label: how the report names it.
-        weight: nominal weight (``docs/marts.md``); null components drop out and the others
-            are re-weighted to sum 1.
+        side: ``buildup`` (the load) or ``stress`` (the trigger).
         unit: how its raw value is printed (``pp`` a difference of APRs or percentages,
             ``apr`` an annualised rate, ``share`` a 0-1 share, ``ratio`` a plain ratio).
         meaning: one line on why a high value is fragile.
@@ -41,65 +45,105 @@ class ComponentSpec:
 
     name: str
     label: str
-    weight: float
+    side: Side
     unit: ComponentUnit
     meaning: str
 
 
-#: The seven components of ``fct_fragility_weekly`` in contract order, with the documented
-#: weights (sum 1.0).
+#: The fourteen components of ``fct_fragility_weekly`` in contract order: build-up side, then
+#: stress side (docs/methodology.md, "Fragility index").
 FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
     ComponentSpec(
-        "carry_compression", "Carry compression", 0.15, "pp",
-        "30-day minus 7-day realised funding: funding falling below its own recent level",
+        "excess_funding", "Excess funding", "buildup", "apr",
+        "7-day funding over each venue's own baseline, OI-weighted: longs paying up",
     ),
     ComponentSpec(
-        "carry_vs_hurdle", "Carry vs hurdle", 0.20, "apr",
-        "minus the neutral carry net of the T-bill: the trade barely pays",
+        "premium", "Premium vs history", "buildup", "pp",
+        "7-day perp premium above its own trailing-year median",
     ),
     ComponentSpec(
-        "negative_funding", "Negative funding", 0.15, "share",
-        "share of the week's settlements with a negative rate",
-    ),
-    ComponentSpec(
-        "perp_discount", "Perp discount", 0.10, "share",
-        "share of the week's hours with the perp mark below its index",
-    ),
-    ComponentSpec(
-        "leverage_buildup", "Leverage build-up", 0.15, "pp",
+        "leverage_buildup", "Leverage build-up", "buildup", "pp",
         "7-day OI change minus 7-day price change: OI growing faster than price",
     ),
     ComponentSpec(
-        "crowding", "Crowding", 0.10, "ratio",
-        "mean long/short account ratio of the week",
+        "oi_to_spot_volume", "OI vs spot volume", "buildup", "ratio",
+        "open interest per dollar of daily spot volume: leverage over real buying",
     ),
     ComponentSpec(
-        "arb_share", "Arbitrage share", 0.15, "share",
+        "crowding", "Long/short crowding", "buildup", "ratio",
+        "mean long/short account ratio over 7 days",
+    ),
+    ComponentSpec(
+        "arb_share", "Arbitrage share", "buildup", "share",
         "estimated delta-neutral share of futures OI (mid of the band)",
+    ),
+    ComponentSpec(
+        "carry_over_hurdle", "Carry over hurdle", "buildup", "apr",
+        "neutral carry net of the T-bill, when positive: the trade that absorbs the longs",
+    ),
+    ComponentSpec(
+        "basis", "Basis", "buildup", "apr",
+        "30-day constant-maturity dated-futures basis",
+    ),
+    ComponentSpec(
+        "carry_compression", "Carry compression", "stress", "pp",
+        "30-day minus 7-day realised funding, when positive: carry falling",
+    ),
+    ComponentSpec(
+        "carry_below_hurdle", "Carry below hurdle", "stress", "apr",
+        "shortfall of the neutral carry below the T-bill: the trade no longer pays",
+    ),
+    ComponentSpec(
+        "negative_funding", "Funding below baseline", "stress", "share",
+        "OI-weighted share of 7 days' settlements below each venue's own baseline",
+    ),
+    ComponentSpec(
+        "perp_discount", "Discount vs history", "stress", "pp",
+        "7-day perp premium below its own trailing-year median",
+    ),
+    ComponentSpec(
+        "oi_falling", "OI falling", "stress", "share",
+        "7-day fall of open interest: positions closing",
+    ),
+    ComponentSpec(
+        "liquidations", "Liquidations", "stress", "share",
+        "forced closes against open interest (slot: unknown until liquidation data exists)",
     ),
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """One component of an asset's fragility index for the week.
+    """One component of an asset's fragility index for the week, as the warehouse emits it.
 
     Attributes:
-        name / label / unit / weight: from :data:`FRAGILITY_COMPONENTS`.
-        value: the week's raw value (unit per ``unit``); None when the input was missing.
-        score: 0-1 mid-rank against the asset's trailing 52 weeks, 1 = most fragile.
-        effective_weight: weight after re-weighting over the non-null components.
-        contribution: index points this component adds (100 x effective_weight x score).
+        name / label / side / unit: from :data:`FRAGILITY_COMPONENTS`.
+        value: the week's raw value (unit per ``unit``); None when the input is unknown.
+        score: 0-1 rank against the asset's trailing 52 complete weeks, 1 = most fragile; None
+            when unknown or warming up.
+        effective_weight: the weight it carries in the index this week (mart ``<name>_weight``).
+        contribution: index points it adds (mart ``<name>_contribution``); they sum to the index.
     """
 
     name: str
     label: str
+    side: Side
     unit: ComponentUnit
-    weight: float
     value: float | None
     score: float | None
     effective_weight: float | None
     contribution: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class DailyIndexPoint:
+    """One day of an asset's index within the report week (``fct_fragility_daily``)."""
+
+    date: date
+    fragility_index: float | None
+    buildup_index: float | None
+    stress_index: float | None
+    regime: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +154,16 @@ class AssetSummary:
         fragility_index: 0-100 composite (``fct_fragility_weekly``); None if not computed.
         previous_index / previous_iso_week: last week's index, for the change.
         index_change: fragility_index - previous_index (index points).
-        regime: ``calm`` | ``crowded carry`` | ``unwind risk`` | ``unwinding``, or
-            ``incomplete week`` when the week is not scored (``is_complete_week`` false).
-        components: all seven components, contract order.
+        regime: ``calm`` | ``crowded carry`` | ``unwind risk`` | ``unwinding`` | ``reset``;
+            ``warming up`` before the components have min_history_weeks of history,
+            ``insufficient data`` with a side unscored, ``incomplete week`` when the week is
+            not scored (``is_complete_week`` false).
+        buildup_index / stress_index: the two sides (0-100) the composite is made of.
+        components_present / components_total: components with a score / designed.
+        rank_history_weeks: shortest history (complete weeks) among the scored components.
+        min_history_weeks / lookback_weeks: the history a score needs and the rank window.
+        is_warming_up: no index yet because the history is shorter than min_history_weeks.
+        components: all fourteen components, contract order.
         top_contributors: the three components with the largest contribution, largest first.
         funding_apr_7d: OI-weighted 7-day realised funding at week end.
         carry_apr: neutral carry net of the hurdle at week end.
@@ -130,7 +181,14 @@ class AssetSummary:
     index_change: float | None
     regime: str | None
     previous_regime: str | None
-    components_used: int | None
+    buildup_index: float | None
+    stress_index: float | None
+    components_present: int | None
+    components_total: int | None
+    rank_history_weeks: int | None
+    min_history_weeks: int | None
+    lookback_weeks: int | None
+    is_warming_up: bool | None
     components: tuple[Component, ...]
     top_contributors: tuple[Component, ...]
     funding_apr_7d: float | None
@@ -140,6 +198,7 @@ class AssetSummary:
     unwind_reason: str
     complete_days_in_week: int | None = None
     is_complete_week: bool | None = None
+    daily: tuple[DailyIndexPoint, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,6 +418,8 @@ class IndexPoint:
     week_end: date
     fragility_index: float | None
     regime: str | None
+    buildup_index: float | None = None
+    stress_index: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,27 +503,28 @@ def rank_contributors(components: tuple[Component, ...], n: int = 3) -> tuple[Co
     return tuple(scored[:n])
 
 
-def build_components(
-    values: dict[str, float | None], scores: dict[str, float | None]
-) -> tuple[Component, ...]:
-    """Components with effective weights and contributions, re-weighting over the non-null
-    ones exactly as the warehouse does (so the contributions add up to the index)."""
-    present = [s for s in FRAGILITY_COMPONENTS if scores.get(s.name) is not None]
-    total = sum(s.weight for s in present)
-    out = []
-    for spec in FRAGILITY_COMPONENTS:
-        score = scores.get(spec.name)
-        eff = spec.weight / total if score is not None and total > 0 else None
-        out.append(
-            Component(
-                name=spec.name,
-                label=spec.label,
-                unit=spec.unit,
-                weight=spec.weight,
-                value=values.get(spec.name),
-                score=score,
-                effective_weight=eff,
-                contribution=100.0 * eff * score if eff is not None and score is not None else None,
-            )
+def build_components(row: Mapping[str, object]) -> tuple[Component, ...]:
+    """The components of one ``fct_fragility_weekly`` row, contract order: value, score,
+    effective weight and contribution exactly as the warehouse computed them (no weights or
+    re-weighting here, so the report cannot disagree with the mart)."""
+    return tuple(
+        Component(
+            name=spec.name,
+            label=spec.label,
+            side=spec.side,
+            unit=spec.unit,
+            value=_as_float(row.get(f"{spec.name}_value")),
+            score=_as_float(row.get(f"{spec.name}_score")),
+            effective_weight=_as_float(row.get(f"{spec.name}_weight")),
+            contribution=_as_float(row.get(f"{spec.name}_contribution")),
         )
-    return tuple(out)
+        for spec in FRAGILITY_COMPONENTS
+    )
+
+
+def _as_float(value: object) -> float | None:
+    """A warehouse number as float; None (SQL null or NaN) stays None."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number

@@ -29,14 +29,33 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def _sides(a: AssetSummary) -> str:
+    """'build-up B, stress S; regime': the two halves the index is made of, then the regime."""
+    if a.buildup_index is None and a.stress_index is None:
+        return f.na(a.regime)
+    return (f"build-up {f.index(a.buildup_index)}, stress {f.index(a.stress_index)}; "
+            f"{f.na(a.regime)}")
+
+
+def _warming_up(ctx: ReportContext) -> str | None:
+    warming = [a for a in ctx.assets if a.is_warming_up]
+    if not warming:
+        return None
+    needed = warming[0].min_history_weeks
+    have = _join([f"{a.base_asset} {a.rank_history_weeks or 0}" for a in warming])
+    return (f"No fragility index is published yet: a component is ranked only after {needed} "
+            f"complete weeks of history, and the history so far is {have} weeks "
+            "(warming up).")
+
+
 def _headline(ctx: ReportContext) -> str | None:
     ranked = [a for a in ctx.assets if a.fragility_index is not None]
     if not ranked:
-        return None
+        return _warming_up(ctx)
     if len(ranked) == 1:
         a = ranked[0]
         return (f"{a.base_asset}'s fragility index stands at {f.index(a.fragility_index)} "
-                f"({f.na(a.regime)}).")
+                f"({_sides(a)}).")
     ranked.sort(key=lambda a: -(a.fragility_index or 0.0))
     top, others = ranked[0], ranked[1:]
     rest = _join([f"{f.index(o.fragility_index)} ({f.na(o.regime)}) for {o.base_asset}"
@@ -45,7 +64,7 @@ def _headline(ctx: ReportContext) -> str | None:
         return (f"{_join([a.base_asset for a in ranked])} stand at the same fragility index, "
                 f"{f.index(top.fragility_index)}.")
     return (f"{top.base_asset} is the more fragile market this week: its index stands at "
-            f"{f.index(top.fragility_index)} ({f.na(top.regime)}) against {rest}.")
+            f"{f.index(top.fragility_index)} ({_sides(top)}) against {rest}.")
 
 
 def _move(a: AssetSummary) -> str | None:

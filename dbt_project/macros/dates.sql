@@ -24,3 +24,4 @@
 {% macro iso_week_start(day) -%}
     cast(date_trunc('week', {{ day }}) as date)
 {%- endmacro %}
+

@@ -12,6 +12,14 @@
     ({{ baseline_rate_8h }}) * ({{ interval_hours }}) / 8.0
 {%- endmacro %}
 
+{#- Realised carry over the hours the settlements pay for: a settlement pays for the interval
+    ending at its timestamp, so a day holding the 00:00 payment of an 8 h interval and then 4 h
+    ones accrues 28 h of funding; sum(rate) * 8760 / sum(interval_hours) reads 10.95 % for a
+    constant 0.01 %/8 h-equivalent series on every day, where sum(rate) * 365 reads 12.78 %. -#}
+{% macro realised_apr_over_hours(rate_sum, hours) -%}
+    ({{ rate_sum }}) * 8760.0 / nullif({{ hours }}, 0)
+{%- endmacro %}
+
 {% macro realised_apr(rate_sum, days) -%}
     ({{ rate_sum }}) * 365.0 / nullif({{ days }}, 0)
 {%- endmacro %}

@@ -16,13 +16,30 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The fragility weights as rows (component, weight), from var fragility_weights. -#}
+{#- The fragility components in contract order: build-up side first, then stress. -#}
+{% macro fragility_components() -%}
+    {%- set weights = var('fragility_weights') -%}
+    {%- set names = [] -%}
+    {%- for side in ['buildup', 'stress'] -%}
+        {%- for component in weights[side].keys() -%}
+            {%- do names.append(component) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{- return(names) -}}
+{%- endmacro %}
+
+{#- The fragility weights as rows (component, side, weight, side_weight), from vars
+    fragility_weights (per side) and fragility_side_weights. -#}
 {% macro fragility_weights_values() -%}
     {%- set weights = var('fragility_weights') -%}
+    {%- set sides = var('fragility_side_weights') -%}
     select * from (
         values
-        {%- for component, weight in weights.items() %}
-            ('{{ component }}', cast({{ weight | float }} as double)){{ "," if not loop.last }}
+        {%- for side in ['buildup', 'stress'] %}
+        {%- set outer = loop %}
+        {%- for component, weight in weights[side].items() %}
+            ('{{ component }}', '{{ side }}', cast({{ weight | float }} as double), cast({{ sides[side] | float }} as double)){{ "," if not (loop.last and outer.last) }}
         {%- endfor %}
-    ) as weights (component, weight)
+        {%- endfor %}
+    ) as weights (component, side, weight, side_weight)
 {%- endmacro %}

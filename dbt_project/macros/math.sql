@@ -21,3 +21,9 @@
         else ({{ y0 }}) + (({{ y1 }}) - ({{ y0 }})) * (({{ x }}) - ({{ x0 }})) / (({{ x1 }}) - ({{ x0 }}))
     end
 {%- endmacro %}
+
+{#- max(x, 0) that keeps null: DuckDB's greatest() skips nulls (greatest(null, 0) = 0), which
+    would turn an unknown input into "none of it". -#}
+{% macro positive_part(expression) -%}
+    case when ({{ expression }}) is not null then greatest(({{ expression }}), 0) end
+{%- endmacro %}

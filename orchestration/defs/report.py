@@ -20,6 +20,7 @@ from reports import ReportContext, filters, render_pdf
 
 REPORT_MARTS = (
     "fct_fragility_weekly",
+    "fct_fragility_daily",
     "fct_funding_daily",
     "fct_basis",
     "fct_basis_term_daily",

@@ -30,6 +30,7 @@ from reports.context import (
     AssetSummary,
     BasisTermRow,
     CarryRow,
+    DailyIndexPoint,
     DataQualityNote,
     DatedContractRow,
     EtfWeek,
@@ -55,9 +56,6 @@ ETF_HISTORY_WEEKS = 8
 #: CFTC positions are as of Tuesday and published Friday: at a Sunday week end they are 5 days
 #: old when on time. Older than this and the arbitrage band gets a warning.
 CFTC_STALE_DAYS = 12
-#: Contributions recomputed with the documented weights must add up to the warehouse index
-#: within this many points (rounding), else the weights differ and the reader is told.
-INDEX_TOLERANCE = 0.15
 HOURS_PER_WEEK = 168
 
 _ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
@@ -214,20 +212,35 @@ def _warehouse_name(conn: duckdb.DuckDBPyConnection) -> str:
 
 def _fragility(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
     component_cols = ",\n            ".join(
-        f"{c.name}_value, {c.name}_score" for c in FRAGILITY_COMPONENTS
+        f"{c.name}_value, {c.name}_score, {c.name}_weight, {c.name}_contribution"
+        for c in FRAGILITY_COMPONENTS
     )
     return _rows(
         conn,
         f"""
         select
-            iso_week, week_start, week_end, base_asset, fragility_index, regime,
-            components_used,
+            iso_week, week_start, week_end, base_asset, fragility_index, buildup_index,
+            stress_index, regime, is_warming_up, components_present, components_total,
+            rank_history_weeks, min_history_weeks, lookback_weeks,
             {component_cols},
             is_unwind_condition, unwind_reason, funding_apr_7d, carry_apr, oi_change_7d_pct,
             complete_days_in_week, is_complete_week
         from {SCHEMA}.fct_fragility_weekly
         where week_end between ? and ?
         order by base_asset, week_end
+    """,
+        [start, end],
+    )
+
+
+def _fragility_daily(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> list[Row]:
+    return _rows(
+        conn,
+        f"""
+        select date, base_asset, fragility_index, buildup_index, stress_index, regime
+        from {SCHEMA}.fct_fragility_daily
+        where date between ? and ?
+        order by base_asset, date
     """,
         [start, end],
     )
@@ -476,11 +489,10 @@ def _is_synthetic(conn: duckdb.DuckDBPyConnection, start: date, end: date) -> bo
 # -- assembling --------------------------------------------------------------------------------
 
 
-def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> AssetSummary:
-    components = build_components(
-        {c.name: _float(current.get(f"{c.name}_value")) for c in FRAGILITY_COMPONENTS},
-        {c.name: _float(current.get(f"{c.name}_score")) for c in FRAGILITY_COMPONENTS},
-    )
+def _asset_summary(
+    current: Row, previous: Row | None, previous_week: str, daily: list[Row]
+) -> AssetSummary:
+    components = build_components(current)
     index = _float(current["fragility_index"])
     prev_index = _float(previous["fragility_index"]) if previous else None
     return _record(
@@ -494,6 +506,7 @@ def _asset_summary(current: Row, previous: Row | None, previous_week: str) -> As
         previous_regime=previous["regime"] if previous else None,
         components=components,
         top_contributors=rank_contributors(components),
+        daily=tuple(_record(DailyIndexPoint, r) for r in daily),
     )
 
 
@@ -530,6 +543,7 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
 
     fragility = _fragility(conn, week_end - timedelta(weeks=INDEX_HISTORY_WEEKS - 1), week_end)
     current = {r["base_asset"]: r for r in fragility if r["iso_week"] == iso_week}
+    fragility_daily = _fragility_daily(conn, week_start, week_end)
     previous = {r["base_asset"]: r for r in fragility if r["iso_week"] == previous_week}
     funding_latest = _funding_latest(conn, week_start, week_end)
     if not current and not funding_latest:
@@ -546,7 +560,12 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         generated_from=_warehouse_name(conn),
         is_synthetic=_is_synthetic(conn, history_start, week_end),
         assets=tuple(
-            _asset_summary(current[a], previous.get(a), previous_week)
+            _asset_summary(
+                current[a],
+                previous.get(a),
+                previous_week,
+                [r for r in fragility_daily if r["base_asset"] == a],
+            )
             for a in assets
             if a in current
         ),
@@ -618,23 +637,21 @@ def quality_notes(
                 f"{asset}: no index for {summary.previous_iso_week}; the week-on-week change "
                 "is not computed."
             )
-        missing = [c.label.lower() for c in summary.components if c.score is None]
-        if missing and summary.is_complete_week is not False:
-            info(
-                f"{asset}: index from {len(summary.components) - len(missing)} of "
-                f"{len(summary.components)} components (no score for {', '.join(missing)}); "
-                "the others are re-weighted."
-            )
-        recomputed = sum(c.contribution or 0.0 for c in summary.components)
-        if (
-            summary.fragility_index is not None
-            and summary.components_used
-            and abs(recomputed - summary.fragility_index) > INDEX_TOLERANCE
-        ):
+        if summary.is_warming_up:
             warn(
-                f"{asset}: the component points add up to {recomputed:.1f}, not the "
-                f"warehouse index {summary.fragility_index:.1f}: the warehouse weights differ "
-                "from the documented ones."
+                f"{asset}: warming up: the components have {summary.rank_history_weeks or 0} "
+                f"complete weeks of history, a score needs {summary.min_history_weeks}; no "
+                "index is published until then (a rank against a short history would "
+                "overstate how unusual the week is)."
+            )
+        missing = [
+            c.label.lower() for c in summary.components if c.value is None
+        ]
+        if summary.fragility_index is not None and missing:
+            info(
+                f"{asset}: index from {summary.components_present} of "
+                f"{summary.components_total} components; unknown (no input data): "
+                f"{', '.join(missing)}. The others are re-weighted within their side."
             )
         for label, rows in (
             ("fct_funding_daily", [r for r in ctx.funding if r.base_asset == asset]),

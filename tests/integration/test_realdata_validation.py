@@ -49,8 +49,12 @@ PROJECT = Path(__file__).resolve().parents[2]
 DBT_PROJECT = PROJECT / "dbt_project"
 LAST_FULL_DAY = date(2024, 6, 30)  # the file ends with the 2024-07-01 00:00 UTC bar
 TOL = 1e-9
-COMPONENTS = ("carry_compression", "carry_vs_hurdle", "negative_funding", "perp_discount",
-              "leverage_buildup", "crowding", "arb_share")
+CONFIG = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]
+SIDES = {side: tuple(CONFIG["fragility_weights"][side]) for side in ("buildup", "stress")}
+COMPONENTS = SIDES["buildup"] + SIDES["stress"]
+FLOORED = {"excess_funding", "premium", "carry_over_hurdle", "carry_compression",
+           "carry_below_hurdle", "negative_funding", "perp_discount", "oi_falling",
+           "liquidations"}
 MART_QUERIES = {
     "rates": "select * from fct_funding_rates",
     "daily": "select * from fct_funding_daily",
@@ -287,13 +291,15 @@ def test_partial_first_and_last_days_and_weeks_are_flagged(real: RealWarehouse) 
     assert set(incomplete["iso_week"]) == {"2022-W52", "2024-W27"}
     assert (incomplete["days_in_week"] == 1).all()
     assert incomplete["fragility_index"].isna().all()
+    assert incomplete["buildup_index"].isna().all() and incomplete["stress_index"].isna().all()
     assert (incomplete["regime"] == "incomplete week").all()
-    assert (incomplete["components_used"] == 0).all()
+    assert (incomplete["components_present"] == 0).all()
     for component in COMPONENTS:
         assert incomplete[f"{component}_score"].isna().all()
-    # raw values are kept: BTC's 2024-W27 had 2 negative settlements of 3
+    # raw values are kept (unknown stays null): BTC's 2024-W27 has its trailing-7-day share of
+    # settlements below the venues' baselines
     w27 = incomplete.set_index(["iso_week", "base_asset"]).loc[("2024-W27", "BTC")]
-    assert abs(w27["negative_funding_value"] - 2 / 3) < TOL
+    assert 0 <= w27["negative_funding_value"] <= 1
     complete = weeks[weeks["is_complete_week"]]
     assert (complete["days_in_week"] == 7).all() and (complete["complete_days_in_week"] == 7).all()
     assert (complete["regime"] != "incomplete week").all()
@@ -336,10 +342,11 @@ def test_daily_closes_and_perp_minus_spot_premium(real: RealWarehouse) -> None:
 
 
 def test_arbitrage_band_and_cme_oi_from_the_real_cftc_rows(real: RealWarehouse) -> None:
-    """As-of join on the report date. With no exchange OI landed, the band's denominator is the
-    CME OI alone, so the price cancels: low = sum(max(short - long, 0) * units) /
-    sum(OI * units), high the same with gross shorts; the CME OI in USD is OI * units * the
-    day's reference price (checked against the spot closes above)."""
+    """As-of join on the report date (each report at most 14 days old). No exchange OI is
+    landed, so the total futures OI is unknown and the band is null: a share of the CME OI
+    alone (BTC 49.6-61.5 % before issue 15) is not a share of the market. The CME OI in USD is
+    OI * units * the day's reference price, and the CME-only ratios are still computable from
+    the mart's USD columns: net / gross short over CME OI."""
     cftc_rows = rs.read_cftc(SHARED_DATA / rs.CFTC_CSV)
     arb = real.marts["arb"]
     assert arb["cftc_report_date"].notna().all()
@@ -347,10 +354,13 @@ def test_arbitrage_band_and_cme_oi_from_the_real_cftc_rows(real: RealWarehouse) 
     for row in arb.itertuples():
         cme = rs.expected_cme_positions(cftc_rows, row.base_asset, row.date)
         assert pd.Timestamp(row.cftc_report_date).date() == cme["report_date"]
-        assert row.oi_perp_usd == 0 and row.oi_dated_usd == 0
+        assert pd.isna(row.oi_perp_usd) and pd.isna(row.oi_dated_usd)
+        assert pd.isna(row.total_oi_usd) and pd.isna(row.denominator)
+        assert pd.isna(row.arb_share_low) and pd.isna(row.arb_share_mid)
+        assert row.components.startswith("none: no perpetual OI")
         assert abs(row.oi_cme_usd / (cme["oi_base"] * row.reference_price_usd) - 1) < TOL
-        assert abs(row.arb_share_low - cme["net_short_base"] / cme["oi_base"]) < TOL
-        assert abs(row.arb_share_high - cme["gross_short_base"] / cme["oi_base"]) < TOL
+        net = row.cme_lev_net_short_usd / row.oi_cme_usd
+        assert abs(net - cme["net_short_base"] / cme["oi_base"]) < TOL
         checked += 1
     # every day from the first 2024 report (Tuesday 2024-01-02) to 2024-06-30, both assets
     assert checked == 2 * ((LAST_FULL_DAY - date(2024, 1, 2)).days + 1)
@@ -386,9 +396,10 @@ def test_price_oi_and_leverage_changes(real: RealWarehouse) -> None:
 
 
 def test_carry_versus_the_default_hurdle(real: RealWarehouse) -> None:
-    """No rates were landed: hurdle 4.2 % and ETH staking 3 % (the defaults). ETH carry =
-    7-day funding (equal-weighted across venues: no exchange OI) + 3 % - 4.2 %; BTC carry
-    needs the 30-day dated-futures basis, which is not landed, so it is null."""
+    """No rates were landed: hurdle 4.2 % (the stated fallback) and ETH staking 3 % from
+    2023-04-12 (Shapella), 0 before. ETH carry = 7-day funding (equal-weighted across venues:
+    no exchange OI) + staking - 4.2 %; BTC carry needs the 30-day dated-futures basis, which is
+    not landed, so it is null."""
     carry = real.marts["carry"]
     assert (carry["hurdle_source"] == "default").all()
     daily = real.marts["daily"]
@@ -396,7 +407,10 @@ def test_carry_versus_the_default_hurdle(real: RealWarehouse) -> None:
     joined = carry.join(f7, on=["base_asset", "date"])
     eth = joined[joined["base_asset"] == "ETH"].dropna(subset=["f7"])
     assert len(eth) >= 540
-    assert ((eth["carry_apr"] - (eth["f7"] + 0.03 - 0.042)).abs() < TOL).all()
+    staking = [0.03 if d >= date(2023, 4, 12) else 0.0 for d in eth["date"]]
+    assert ((eth["carry_apr"] - (eth["f7"] + staking - 0.042)).abs() < TOL).all()
+    assert (eth.loc[eth["date"] < date(2023, 4, 12), "staking_source"]
+            == "none: before withdrawals").all()
     assert joined.loc[joined["base_asset"] == "BTC", "carry_apr"].isna().all()
     negative = eth[eth["f7"] < 0]
     assert negative["is_funding_negative"].all() and negative["is_unwind_condition"].all()
@@ -426,41 +440,79 @@ def _weeks(real: RealWarehouse) -> pd.DataFrame:
     return frame
 
 
-def test_fragility_index_exists_and_stays_in_range(real: RealWarehouse) -> None:
+def test_fragility_index_warms_up_then_is_published(real: RealWarehouse) -> None:
+    """78 weeks of funding: no score before a component has 52 complete weeks of history
+    ('warming up', with the history length), an index on nearly every later week. Components
+    without inputs in this import (premium index, long/short, perp OI, dated futures,
+    liquidations) are unknown, not zero, and never counted in components_present."""
     weeks = _weeks(real)
+    minimum = CONFIG["fragility_min_history_weeks"]
     for asset in ("ETH", "BTC"):
         series = weeks[weeks["base_asset"] == asset].sort_values("week_start")
-        later = series.iloc[4:]  # the first weeks have too little history to be ranked
-        assert len(later) >= 70
+        complete = series[series["is_complete_week"]]
+        early = complete[complete["rank_history_weeks"] < minimum]
+        assert len(early) >= 50 and early["fragility_index"].isna().all()
+        assert (early["regime"] == "warming up").all() and early["is_warming_up"].all()
+        later = complete[complete["rank_history_weeks"] >= minimum]
+        assert len(later) >= 20, asset
         assert later["fragility_index"].notna().mean() >= 0.9, asset
-        index = series["fragility_index"].dropna()
-        assert ((index >= 0) & (index <= 100)).all()
-        # nothing was landed for the premium index or long/short ratios
-        assert series["perp_discount_score"].isna().all()
-        assert series["crowding_score"].isna().all()
+        for column in ("fragility_index", "buildup_index", "stress_index"):
+            index = series[column].dropna()
+            assert ((index >= 0) & (index <= 100)).all(), column
+        for unknown in ("premium", "perp_discount", "crowding", "arb_share", "basis",
+                        "liquidations"):
+            assert series[f"{unknown}_value"].isna().all(), unknown
+            assert series[f"{unknown}_score"].isna().all(), unknown
+        scored = later.dropna(subset=["fragility_index"])
+        present = scored[[f"{c}_score" for c in COMPONENTS]].notna().sum(axis=1)
+        assert (present == scored["components_present"]).all()
+        points = scored[[f"{c}_contribution" for c in COMPONENTS]].sum(axis=1)
+        assert ((points - scored["fragility_index"]).abs() <= 0.05 + 1e-9).all()
     report = _episode_report(real, weeks)
     path = real.tmp / "validation_report.md"
     path.write_text(report)
     print(f"\n{report}\n(written to {path})")
 
 
+def _below_baseline_7d(funding: pd.DataFrame) -> pd.Series:
+    """Per asset and accrual date: the mean across venues (no OI landed: equal weights) of
+    each venue's share of its trailing-7-day settlements below its own baseline."""
+    frame = funding.assign(below=lambda f: (f["excess"] < -1e-7).astype(float))
+    per_day = frame.groupby(["venue", "asset", "date"]).agg(
+        below=("below", "sum"), n=("below", "size")).reset_index()
+    out = []
+    for (venue, asset), group in per_day.groupby(["venue", "asset"]):
+        group = group.set_index(pd.to_datetime(group["date"])).sort_index()
+        share = group["below"].rolling("7D").sum() / group["n"].rolling("7D").sum()
+        out.append(pd.DataFrame({"venue": venue, "asset": asset, "date": share.index.date,
+                                 "share": share.to_numpy()}))
+    shares = pd.concat(out)
+    return shares.groupby(["asset", "date"])["share"].mean()
+
+
 def test_negative_funding_and_carry_compression_components(real: RealWarehouse,
                                                            funding) -> None:
+    """Venue-normalised negative funding: each venue's share of the trailing 7 days'
+    settlements below its own baseline (0.01 % on Binance and Bybit, 0 on OKX), averaged over
+    venues, on the week's Sunday. Carry compression: the positive part of the 30-day minus the
+    7-day realised funding (venue mean), on the week's last day with a value."""
     weeks = _weeks(real)
-    frame = funding.assign(week_start=lambda f: [d - timedelta(days=d.weekday())
-                                                 for d in f["date"]])
-    share = frame.groupby(["asset", "week_start"])["rate"].apply(lambda r: (r < 0).mean())
-    got = weeks.set_index(["base_asset", "week_start"])["negative_funding_value"]
-    joined = pd.concat([share.rename("expected"), got], axis=1, join="inner")
-    assert len(joined) == len(got)
-    assert (joined["expected"] - joined["negative_funding_value"]).abs().max() < TOL
+    shares = _below_baseline_7d(funding)
+    checked = 0
+    for row in weeks[weeks["is_complete_week"]].itertuples():
+        expected = shares.get((row.base_asset, row.week_end))
+        if expected is None or pd.isna(expected):
+            continue
+        assert abs(row.negative_funding_value - expected) < TOL, (row.iso_week, row.base_asset)
+        checked += 1
+    assert checked >= 2 * 70
+    # OKX (baseline 0) and Binance (baseline 0.01 %) are not pooled as raw sign counts
+    assert (weeks["negative_funding_value"].dropna() <= 1).all()
 
-    # carry compression at week end: mean across venues (no OI: equal weights) of the
-    # 30-day minus the 7-day realised funding, on the week's last day with a value
     daily = real.marts["daily"]
     by_day = daily.groupby(["base_asset", "date"]).agg(
         r30=("realised_apr_30d", "mean"), r7=("realised_apr_7d", "mean")).reset_index()
-    by_day["compression"] = by_day["r30"] - by_day["r7"]
+    by_day["compression"] = (by_day["r30"] - by_day["r7"]).clip(lower=0)
     by_day = by_day.dropna(subset=["compression"])
     by_day["week_start"] = [d - timedelta(days=d.weekday()) for d in by_day["date"]]
     expected = by_day.sort_values("date").groupby(["base_asset", "week_start"])[
@@ -468,12 +520,12 @@ def test_negative_funding_and_carry_compression_components(real: RealWarehouse,
     got = weeks.set_index(["base_asset", "week_start"])["carry_compression_value"].dropna()
     joined = pd.concat([expected.rename("expected"), got], axis=1, join="outer")
     assert joined.notna().all().all()
-    assert (joined["expected"] - joined["carry_compression_value"]).abs().max() < TOL
+    assert (joined["expected"] - joined["carry_compression_value"]).abs().max() < 1e-9
 
 
 def _complete_weeks(funding: pd.DataFrame) -> set[tuple[str, date]]:
     """(asset, Monday) of the weeks whose 7 days have all 3 settlements on every venue,
-    from the raw settlements."""
+    from the raw settlements (accrual dates)."""
     per_day = funding.groupby(["asset", "date", "venue"]).size().rename("n").reset_index()
     days = per_day.groupby(["asset", "date"])["n"].apply(lambda n: bool((n == 3).all()))
     days = days[days].reset_index()
@@ -482,59 +534,101 @@ def _complete_weeks(funding: pd.DataFrame) -> set[tuple[str, date]]:
     return set(counts[counts == 7].index)
 
 
-def test_fragility_scores_index_and_regime_recomputed(real: RealWarehouse, funding) -> None:
-    """Mid-rank against the asset's complete weeks among the trailing 52 (at least 4
-    values), weights of dbt_project.yml re-normalised over the scored components, regime rules
-    of methodology §10.4, recomputed from the mart's own component values. Incomplete weeks
-    (complete funding on fewer than 7 days, from the raw file) are neither scored nor history."""
-    config = yaml.safe_load((DBT_PROJECT / "dbt_project.yml").read_text())["vars"]
-    weights = config["fragility_weights"]
-    lookback, minimum = config["fragility_lookback_weeks"], config["fragility_min_history_weeks"]
+def _expected_regime(row, index: float | None, buildup: float | None,
+                     stress: float | None, recent_unwinding: bool, warming: bool) -> str:
+    """methodology section 10.4, first rule that holds."""
+    if index is None:
+        return "warming up" if warming else "insufficient data"
+    drop = CONFIG["regime_unwinding_drop_7d"]
+    condition = not pd.isna(row.is_unwind_condition) and bool(row.is_unwind_condition)
+    fell = any(not pd.isna(v) and v <= drop for v in (row.price_change_7d_pct,
+                                                      row.oi_change_7d_pct))
+    if condition and fell:
+        return "unwinding"
+    if recent_unwinding:
+        return "reset"
+    if condition or (stress >= CONFIG["regime_unwind_risk_stress_index"]
+                     and buildup >= CONFIG["regime_loaded_buildup_index"]):
+        return "unwind risk"
+    if (buildup >= CONFIG["regime_crowded_buildup_index"]
+            and not pd.isna(row.excess_funding_apr_7d) and row.excess_funding_apr_7d > 0
+            and not pd.isna(row.carry_apr) and row.carry_apr > 0):
+        return "crowded carry"
+    return "calm"
+
+
+def test_fragility_scores_sides_index_and_regime_recomputed(real: RealWarehouse,
+                                                            funding) -> None:
+    """Recomputed in pandas from the mart's own component values: the mid-rank against the
+    asset's complete weeks among the trailing 52, published after 52 complete weeks of
+    history (0 at exactly 0 on a floored component); each side's weighted mean over its
+    scored components with the dbt_project.yml weights; the composite of the two sides; the
+    points; the regime rules. Incomplete weeks (from the raw file) are neither scored nor
+    history."""
+    weights = CONFIG["fragility_weights"]
+    side_weights = CONFIG["fragility_side_weights"]
+    lookback, minimum = CONFIG["fragility_lookback_weeks"], CONFIG["fragility_min_history_weeks"]
     weeks = _weeks(real)
     complete_weeks = _complete_weeks(funding)
     weeks["complete"] = [(a, w) in complete_weeks
                          for a, w in zip(weeks["base_asset"], weeks["week_start"], strict=True)]
     assert (weeks["complete"] == weeks["is_complete_week"]).all()
+    regimes_seen: dict[str, int] = {}
     for asset, series in weeks.groupby("base_asset"):
         series = series.sort_values("week_start")
+        unwinding_weeks: list[date] = []
         for row in series.itertuples():
             if not row.complete:
                 assert pd.isna(row.fragility_index) and row.regime == "incomplete week"
                 assert all(pd.isna(getattr(row, f"{c}_score")) for c in COMPONENTS)
                 continue
-            total, used = 0.0, 0.0
-            for component in COMPONENTS:
-                value = getattr(row, f"{component}_value")
-                window = series[series["complete"] & (series["week_start"] <= row.week_start) & (
-                    series["week_start"] >= row.week_start - timedelta(weeks=lookback - 1))]
-                history = window[f"{component}_value"].dropna()
-                score = None
-                if not pd.isna(value) and len(history) >= minimum:
-                    score = ((history < value).sum() + 0.5 * (history == value).sum()) / len(
-                        history)
-                got = getattr(row, f"{component}_score")
-                if score is None:
-                    assert pd.isna(got), (asset, row.iso_week, component)
+            sides: dict[str, float | None] = {}
+            histories = []
+            for side, names in SIDES.items():
+                total, used = 0.0, 0.0
+                for component in names:
+                    value = getattr(row, f"{component}_value")
+                    past = series[series["complete"] & (series["week_start"] <= row.week_start)]
+                    history = past[f"{component}_value"].dropna()
+                    window = past[past["week_start"] >= row.week_start - timedelta(
+                        weeks=lookback - 1)][f"{component}_value"].dropna()
+                    score = None
+                    if not pd.isna(value):
+                        histories.append(len(history))
+                        if len(history) >= minimum:
+                            score = 0.0 if component in FLOORED and value == 0 else (
+                                (window < value).sum() + 0.5 * (window == value).sum()
+                            ) / len(window)
+                    got = getattr(row, f"{component}_score")
+                    if score is None:
+                        assert pd.isna(got), (asset, row.iso_week, component)
+                    else:
+                        assert abs(got - score) < TOL, (asset, row.iso_week, component)
+                        total += weights[side][component] * score
+                        used += weights[side][component]
+                sides[side] = 100 * total / used if used else None
+            buildup, stress = sides["buildup"], sides["stress"]
+            for side, got in (("buildup", row.buildup_index), ("stress", row.stress_index)):
+                if sides[side] is None:
+                    assert pd.isna(got)
                 else:
-                    assert abs(got - score) < TOL, (asset, row.iso_week, component, got, score)
-                    total += weights[component] * score
-                    used += weights[component]
-            if used:
-                assert abs(row.fragility_index - 100 * total / used) <= 0.05 + 1e-9
+                    assert abs(got - sides[side]) <= 0.05 + 1e-9, (asset, row.iso_week, side)
+            index = None
+            if buildup is not None and stress is not None:
+                index = side_weights["buildup"] * buildup + side_weights["stress"] * stress
+                assert abs(row.fragility_index - index) <= 0.05 + 1e-9, (asset, row.iso_week)
             else:
                 assert pd.isna(row.fragility_index)
-            index = row.fragility_index
-            if row.is_unwind_condition and not pd.isna(row.oi_change_7d_pct) and (
-                    row.oi_change_7d_pct <= config["regime_unwinding_oi_change_7d"]):
-                regime = "unwinding"
-            elif row.is_unwind_condition or (not pd.isna(index)
-                                             and index >= config["regime_unwind_risk_index"]):
-                regime = "unwind risk"
-            elif not pd.isna(index) and index >= config["regime_crowded_carry_index"]:
-                regime = "crowded carry"
-            else:
-                regime = "calm"
-            assert row.regime == regime, (asset, row.iso_week)
+            warming = bool(histories) and max(histories) < minimum and (
+                row.components_present == 0)
+            recent = any(0 < (row.week_start - u).days <= 7 * CONFIG["regime_reset_weeks"]
+                         for u in unwinding_weeks)
+            regime = _expected_regime(row, index, buildup, stress, recent, warming)
+            assert row.regime == regime, (asset, row.iso_week, row.regime, regime)
+            if regime == "unwinding":
+                unwinding_weeks.append(row.week_start)
+            regimes_seen[regime] = regimes_seen.get(regime, 0) + 1
+    print(f"\nregimes over the complete weeks (ETH + BTC): {regimes_seen}")
 
 
 # --------------------------------------------------------------------------- report helpers
@@ -600,18 +694,19 @@ def _funding_peak(real: RealWarehouse) -> date:
 def _episode_report(real: RealWarehouse, weeks: pd.DataFrame) -> str:
     complete = weeks[weeks["is_complete_week"] & weeks["fragility_index"].notna()]
     lines = ["# Fragility index before the stress episodes (real data 2023-01 .. 2024-06)", "",
-             "Complete ISO weeks with an index only (the one-day 2022-W52 and 2024-W27 are "
+             "Complete ISO weeks with an index only (2022-W52 and 2024-W27 are "
              "incomplete and unscored). `pctl` = share of the asset's complete weeks with a "
              "lower index.", ""]
     medians = complete.groupby("base_asset")["fragility_index"].median()
-    lines.append("Median index over the history: "
-                 + ", ".join(f"{a} {medians[a]:.1f}" for a in ("ETH", "BTC")))
+    lines.append("Median index over the scored weeks: "
+                 + ", ".join(f"{a} {medians.get(a, float('nan')):.1f}" for a in ("ETH", "BTC")))
     for name, day in EPISODES:
         day = day or _funding_peak(real)
         start = day - timedelta(days=day.weekday())
         lines += ["", f"## {name}, {day} (episode week starts {start})", "",
-                  "| asset | week | index | pctl | regime | used | components (score) | "
-                  "funding 7d | unwind reason |", "|---|---|---|---|---|---|---|---|---|"]
+                  "| asset | week | index | build-up | stress | pctl | regime | present | "
+                  "history | components (score) | funding 7d | unwind reason |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for asset in ("ETH", "BTC"):
             series = weeks[weeks["base_asset"] == asset]
             ranked = complete[complete["base_asset"] == asset]["fragility_index"]
@@ -624,12 +719,13 @@ def _episode_report(real: RealWarehouse, weeks: pd.DataFrame) -> str:
                 pctl = "" if pd.isna(row.fragility_index) else _pct(
                     (ranked < row.fragility_index).mean(), 0)
                 lines.append(
-                    f"| {asset} | {label} | {row.fragility_index} | {pctl} | {row.regime} | "
-                    f"{row.components_used} | {'; '.join(parts)} | "
+                    f"| {asset} | {label} | {row.fragility_index} | {row.buildup_index} | "
+                    f"{row.stress_index} | {pctl} | {row.regime} | {row.components_present} | "
+                    f"{row.rank_history_weeks} | {'; '.join(parts)} | "
                     f"{_pct(row.funding_apr_7d)} | {row.unwind_reason} |")
             before = window[window["week_start"] < start]["fragility_index"]
-            lines.append(f"| {asset} | mean of the 4 weeks before | {before.mean():.1f} | | "
-                         f"median {medians[asset]:.1f} | | | | |")
+            lines.append(f"| {asset} | mean of the 4 weeks before | {before.mean():.1f} | | | | "
+                         f"median {medians.get(asset, float('nan')):.1f} | | | | | |")
     used = weeks.groupby("base_asset")[[f"{c}_score" for c in COMPONENTS]].count()
     lines += ["", "Weeks with a score, per component (of "
               + ", ".join(f"{a} {n}" for a, n in weeks.groupby("base_asset").size().items())

@@ -25,17 +25,26 @@ from reports.context import FRAGILITY_COMPONENTS
 W13_END = date(2025, 3, 30)
 W14_START, W14_END = date(2025, 3, 31), date(2025, 4, 6)
 COMPONENT_COLUMNS = {
-    f"{c.name}_{part}": "double" for c in FRAGILITY_COMPONENTS for part in ("value", "score")
+    f"{c.name}_{part}": "double"
+    for c in FRAGILITY_COMPONENTS
+    for part in ("value", "score", "weight", "contribution")
 }
 
 TABLES: dict[str, dict[str, str]] = {
     "fct_fragility_weekly": {
         "iso_week": "varchar", "week_start": "date", "week_end": "date", "base_asset": "varchar",
-        "fragility_index": "double", "regime": "varchar", "components_used": "integer",
+        "fragility_index": "double", "buildup_index": "double", "stress_index": "double",
+        "regime": "varchar", "is_warming_up": "boolean", "components_present": "integer",
+        "components_total": "integer", "rank_history_weeks": "integer",
+        "min_history_weeks": "integer", "lookback_weeks": "integer",
         **COMPONENT_COLUMNS,
         "is_unwind_condition": "boolean", "unwind_reason": "varchar",
         "funding_apr_7d": "double", "carry_apr": "double", "oi_change_7d_pct": "double",
         "complete_days_in_week": "integer", "is_complete_week": "boolean",
+    },
+    "fct_fragility_daily": {
+        "date": "date", "base_asset": "varchar", "fragility_index": "double",
+        "buildup_index": "double", "stress_index": "double", "regime": "varchar",
     },
     "fct_funding_daily": {
         "date": "date", "venue": "varchar", "base_asset": "varchar", "realised_apr": "double",
@@ -90,17 +99,20 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 
-# ETH W14 scores: points = 100 x 0.15 x 0.90 = 13.5 (leverage), 0.15 x 0.71 = 10.65 (carry
-# compression), 0.15 x 0.62 = 9.3 (arb share), then crowding 8.5, negative funding 8.25,
-# carry vs hurdle 7.6, perp discount 6.0 -> index 63.8.
+# The warehouse emits each component's effective weight and points; this hand-made mart gives
+# them as (score, weight). ETH W14 points = 100 x weight x score: leverage 0.15 x 0.90 = 13.5,
+# carry compression 0.15 x 0.71 = 10.65, arb share 0.15 x 0.62 = 9.3, then crowding 8.5,
+# negative funding 8.25, carry below hurdle 7.6, perp discount 6.0 -> index 63.8.
 ETH_SCORES = {
-    "carry_compression": 0.71, "carry_vs_hurdle": 0.38, "negative_funding": 0.55,
-    "perp_discount": 0.60, "leverage_buildup": 0.90, "crowding": 0.85, "arb_share": 0.62,
+    "carry_compression": (0.71, 0.15), "carry_below_hurdle": (0.38, 0.20),
+    "negative_funding": (0.55, 0.15), "perp_discount": (0.60, 0.10),
+    "leverage_buildup": (0.90, 0.15), "crowding": (0.85, 0.10), "arb_share": (0.62, 0.15),
 }
-# BTC W14: crowding missing; the other six re-weighted over 0.90.
+# BTC W14: crowding unknown; the mart re-weighted the other six over 0.90.
 BTC_SCORES = {
-    "carry_compression": 0.29, "carry_vs_hurdle": 0.52, "negative_funding": 0.40,
-    "perp_discount": 0.48, "leverage_buildup": 0.35, "crowding": None, "arb_share": 0.47,
+    "carry_compression": (0.29, 0.15 / 0.9), "carry_below_hurdle": (0.52, 0.20 / 0.9),
+    "negative_funding": (0.40, 0.15 / 0.9), "perp_discount": (0.48, 0.10 / 0.9),
+    "leverage_buildup": (0.35, 0.15 / 0.9), "crowding": None, "arb_share": (0.47, 0.15 / 0.9),
 }
 
 
@@ -118,14 +130,21 @@ def _fragility_row(iso_week: str, start: date, asset: str, index: float, scores:
     row = {
         "iso_week": iso_week, "week_start": start, "week_end": start + timedelta(days=6),
         "base_asset": asset, "fragility_index": index, "regime": regime,
-        "components_used": sum(1 for v in scores.values() if v is not None),
+        "buildup_index": None if index is None else index + 10,
+        "stress_index": None if index is None else index - 10,
+        "is_warming_up": False, "components_total": len(FRAGILITY_COMPONENTS),
+        "components_present": sum(1 for v in scores.values() if v is not None),
+        "rank_history_weeks": 60, "min_history_weeks": 52, "lookback_weeks": 52,
         "is_unwind_condition": False, "unwind_reason": "", "funding_apr_7d": 0.12,
         "carry_apr": 0.09, "oi_change_7d_pct": 0.05, "complete_days_in_week": 7,
         "is_complete_week": True,
     }
-    for name, score in scores.items():
+    for name, given in scores.items():
+        score, weight = given if given is not None else (None, None)
         row[f"{name}_score"] = score
         row[f"{name}_value"] = None if score is None else round(score / 10, 4)
+        row[f"{name}_weight"] = weight
+        row[f"{name}_contribution"] = None if score is None else 100 * weight * score
     return row
 
 
@@ -144,6 +163,14 @@ def fill_warehouse(conn: duckdb.DuckDBPyConnection, source: str = "simulated") -
         _fragility_row("2025-W13", date(2025, 3, 24), "BTC", 44.0, BTC_SCORES, "calm"),
         _fragility_row("2025-W14", W14_START, "ETH", 63.8, ETH_SCORES, "crowded carry"),
         _fragility_row("2025-W14", W14_START, "BTC", 42.1, BTC_SCORES, "calm"),
+    ])
+    _insert(conn, "fct_fragility_daily", [
+        {"date": date(2025, 4, 5), "base_asset": "ETH", "fragility_index": 61.0,
+         "buildup_index": 70.0, "stress_index": 52.0, "regime": "crowded carry"},
+        {"date": date(2025, 4, 6), "base_asset": "ETH", "fragility_index": 63.8,
+         "buildup_index": 73.8, "stress_index": 53.8, "regime": "crowded carry"},
+        {"date": date(2025, 3, 30), "base_asset": "ETH", "fragility_index": 57.9,
+         "buildup_index": 67.9, "stress_index": 47.9, "regime": "crowded carry"},
     ])
 
     daily = []
@@ -289,11 +316,15 @@ def test_index_change_and_contributors(context):
         "leverage_buildup", "carry_compression", "arb_share",
     ]
     assert [round(c.contribution, 2) for c in eth.top_contributors] == [13.5, 10.65, 9.3]
-    assert sum(c.contribution for c in eth.components) == pytest.approx(63.8, abs=0.05)
+    assert sum(c.contribution or 0.0 for c in eth.components) == pytest.approx(63.8, abs=0.05)
     crowding = next(c for c in btc.components if c.name == "crowding")
     assert crowding.score is None and crowding.contribution is None
-    carry_vs_hurdle = next(c for c in btc.components if c.name == "carry_vs_hurdle")
-    assert carry_vs_hurdle.effective_weight == pytest.approx(0.20 / 0.90)
+    below = next(c for c in btc.components if c.name == "carry_below_hurdle")
+    assert below.effective_weight == pytest.approx(0.20 / 0.90)  # the mart's, not recomputed
+    assert (eth.buildup_index, eth.stress_index) == (pytest.approx(73.8), pytest.approx(53.8))
+    assert eth.components_present == 7 and eth.components_total == len(FRAGILITY_COMPONENTS)
+    assert (eth.rank_history_weeks, eth.min_history_weeks, eth.lookback_weeks) == (60, 52, 52)
+    assert [d.fragility_index for d in eth.daily] == [61.0, 63.8]
 
 
 def test_funding_row_uses_sunday_and_the_weeks_settlements(context):
@@ -358,7 +389,8 @@ def test_histories_synthetic_flag_and_notes(context, warehouse):
     assert "deribit ETH: latest funding day 2025-04-05" in texts
     assert "simulator" in texts
     assert "CFTC positions as of 2025-03-18" in texts
-    assert "no score for crowding" in texts
+    assert "BTC: index from 6 of 14 components; unknown (no input data): " in texts
+    assert "long/short crowding" in texts
 
 
 def test_incomplete_week_renders_unscored_with_a_warning(warehouse):
@@ -383,7 +415,7 @@ def test_incomplete_week_renders_unscored_with_a_warning(warehouse):
     assert eth.previous_index == pytest.approx(63.8)
     texts = " | ".join(n.text for n in w15.notes)
     assert "ETH: 2025-W15 has complete funding on 0 of 7 days, so it is not scored" in texts
-    assert "no score for" not in texts  # not the partial-index note: nothing is scored
+    assert "unknown (no input data)" not in texts  # not the partial-index note: no index
     assert [p.fragility_index for p in w15.fragility_history[0].points] == [57.9, 63.8, None]
     assert w14.asset("ETH").is_complete_week is True
     assert not any("not scored" in n.text for n in w14.notes)

@@ -2,7 +2,8 @@
     As-of join on report_date only: each day takes, per market, the latest report with
     report_date <= day (positions as of that Tuesday), whatever its release_date. Contracts are
     converted to the base asset with contract_units (50 ETH, 5 BTC, 0.1 for micro contracts) and
-    to USD with the day's reference price. Leveraged-fund net short is floored at 0 per market. -#}
+    to USD with the day's reference price. Leveraged-fund net short is floored at 0 per market.
+    A report older than cftc_max_staleness_days (14) on a day is stale: the day has no row. -#}
 with
 
 reports as (
@@ -55,6 +56,10 @@ as_of as (
     asof inner join reports
         on days_by_market.cftc_contract_market_code = reports.cftc_contract_market_code
         and days_by_market.date >= reports.report_date
+    {# Staleness cap: a day whose latest report is older than cftc_max_staleness_days (a
+       publication gap, e.g. the 2025 US government shutdown) has no CME positions, rather
+       than carrying a months-old report forward. #}
+    where days_by_market.date - reports.report_date <= {{ var('cftc_max_staleness_days') }}
 
 ),
 

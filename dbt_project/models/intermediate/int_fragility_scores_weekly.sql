@@ -1,17 +1,28 @@
 {#- Each component's score per ISO week and base asset: its mid-rank among the same asset's and
-    component's non-null values of complete weeks over the trailing fragility_lookback_weeks
-    weeks including the current one, (count(v < x) + 0.5 * count(v = x)) / n, in 0..1 with
-    1 = most fragile. Null when the value is null, when the week is incomplete (its value is
-    built from missing data: it is neither scored nor part of later weeks' history), or when
-    fewer than fragility_min_history_weeks values exist yet (a rank against one or two weeks
-    says nothing; it would read 0.5 = "average").
+    component's values of complete weeks over the trailing fragility_lookback_weeks weeks
+    including the current one, (count(v < x) + 0.5 * count(v = x)) / n, in 0..1 with 1 = most
+    fragile on its side. A component floored at 0 (its side holds only the positive part, e.g.
+    carry below hurdle) scores 0 at exactly 0: "none of it" is the bottom, not a tie at the
+    middle. history_weeks = complete weeks with a value so far (current included); the score is
+    published only once history_weeks >= fragility_min_history_weeks (52), before that the
+    component is warming up (null score). Null also when the value is null (unknown) or the
+    week is incomplete (its value is built from missing data: neither scored nor history).
     Long format: one row per week, asset and component. -#}
-{%- set components = var('fragility_weights').keys() | list %}
+{%- set components = fragility_components() %}
+{%- set floored = ['excess_funding', 'premium', 'carry_over_hurdle', 'carry_compression',
+                   'carry_below_hurdle', 'negative_funding', 'perp_discount', 'oi_falling',
+                   'liquidations'] %}
 with
 
 components as (
 
     select * from {{ ref('int_fragility_components_weekly') }}
+
+),
+
+weights as (
+
+    {{ fragility_weights_values() }}
 
 ),
 
@@ -23,11 +34,26 @@ long as (
         week_start,
         base_asset,
         '{{ component }}' as component,
-        {{ component }}_value as value,
+        {{ "true" if component in floored else "false" }} as is_floored,
+        case when is_complete_week then {{ component }}_value end as value,
+        {{ component }}_value as raw_value,
         is_complete_week
     from components
     {{ "union all" if not loop.last }}
     {%- endfor %}
+
+),
+
+with_history as (
+
+    select
+        *,
+        count(value) over (
+            partition by base_asset, component
+            order by week_start
+            rows between unbounded preceding and current row
+        ) as history_weeks
+    from long
 
 ),
 
@@ -38,22 +64,23 @@ ranked as (
         current_week.week_start,
         current_week.base_asset,
         current_week.component,
+        current_week.is_floored,
+        current_week.raw_value,
         current_week.value,
         current_week.is_complete_week,
-        count(history.value) as history_weeks,
+        current_week.history_weeks,
+        count(history.value) as window_weeks,
         count(*) filter (where history.value < current_week.value) as weeks_below,
         count(*) filter (where history.value = current_week.value) as weeks_equal
-    from long as current_week
-    left join long as history
+    from with_history as current_week
+    left join with_history as history
         on current_week.base_asset = history.base_asset
         and current_week.component = history.component
         and history.week_start between
             current_week.week_start - {{ (var('fragility_lookback_weeks') - 1) * 7 }}
             and current_week.week_start
         and history.value is not null
-        and history.is_complete_week
         and current_week.value is not null
-        and current_week.is_complete_week
     group by all
 
 ),
@@ -61,19 +88,26 @@ ranked as (
 final as (
 
     select
-        iso_week,
-        week_start,
-        base_asset,
-        component,
-        value,
-        cast(history_weeks as integer) as history_weeks,
+        ranked.iso_week,
+        ranked.week_start,
+        ranked.base_asset,
+        ranked.component,
+        weights.side,
+        ranked.raw_value as value,
+        ranked.is_complete_week,
+        cast(ranked.history_weeks as integer) as history_weeks,
+        cast(ranked.window_weeks as integer) as window_weeks,
         case
-            when value is not null
-                and is_complete_week
-                and history_weeks >= greatest({{ var('fragility_min_history_weeks') }}, 1)
-                then {{ round_metric('(weeks_below + 0.5 * weeks_equal) / history_weeks') }}
+            when ranked.value is null
+                or ranked.history_weeks < greatest({{ var('fragility_min_history_weeks') }}, 1)
+                then null
+            when ranked.is_floored and ranked.value = 0
+                then 0.0
+            else {{ round_metric('(ranked.weeks_below + 0.5 * ranked.weeks_equal) / ranked.window_weeks') }}
         end as score
     from ranked
+    inner join weights
+        on ranked.component = weights.component
 
 )
 

@@ -1,6 +1,9 @@
 {#- One row per funding settlement with its interval: the venue's value when reported, else the
     hours since the previous settlement of the same venue+symbol, else (first row, or a gap too
-    long to be an interval) the hours to the next settlement, else the seed default. -#}
+    long to be an interval) the hours to the next settlement, else the seed default.
+    funding_date is the UTC date of the timestamp (the day's partition holds it); an interval
+    switch is handled where carry is annualised, over the hours the settlements pay for
+    (int_funding_daily), not by moving settlements between days. -#}
 {{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
 {%- set window_start = incremental_window_start('funding_ts') %}
 with
@@ -94,7 +97,7 @@ with_gaps as (
 
 ),
 
-final as (
+with_intervals as (
 
     select
         venue,
@@ -102,7 +105,6 @@ final as (
         base_asset,
         source,
         funding_ts,
-        {{ utc_date('funding_ts') }} as funding_date,
         rate,
         reported_interval_hours,
         hours_since_previous,
@@ -135,6 +137,29 @@ final as (
         cap_rate
     from with_gaps
     {{ rows_from('funding_ts', window_start) }}
+
+),
+
+final as (
+
+    select
+        venue,
+        symbol,
+        base_asset,
+        source,
+        funding_ts,
+        {{ utc_date('funding_ts') }} as funding_date,
+        rate,
+        reported_interval_hours,
+        hours_since_previous,
+        hours_to_next,
+        interval_hours,
+        interval_source,
+        rule_match,
+        default_interval_hours,
+        baseline_rate_8h,
+        cap_rate
+    from with_intervals
 
 )
 

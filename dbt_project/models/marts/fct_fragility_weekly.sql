@@ -1,18 +1,14 @@
-{#- Fragility index per ISO week and base asset: 100 * the weighted mean of the component
-    scores, weights re-normalised over the components that have a score that week, rounded to
-    one decimal; and the regime label. An incomplete week (fewer than 7 complete funding days)
-    keeps its row and raw values but gets no scores, no index and the regime 'incomplete week'.
-    Otherwise: 'unwinding' when the week-end unwind condition holds and OI fell at least 10 %
-    over 7 days; else 'unwind risk' when the unwind condition holds or the index >= 70; else
-    'crowded carry' when the index >= 50; else 'calm'. -#}
-{%- set components = var('fragility_weights').keys() | list %}
+{#- Fragility index per ISO week and base asset (docs/methodology.md, "Fragility index").
+    buildup_index and stress_index: 100 * the weighted mean of their side's component scores
+    (weights re-normalised over the components scored that week); fragility_index: the side
+    weights applied to the two (null unless both sides are scored). Every component carries its
+    raw value, score, effective weight and contribution (index points; they sum to the index),
+    so the report only renders them. Regimes (macros/fragility.sql): 'incomplete week' (fewer
+    than 7 complete funding days: no scores), 'warming up' (no score yet: a component needs
+    fragility_min_history_weeks complete weeks of history), 'insufficient data', else
+    'unwinding' > 'reset' > 'unwind risk' > 'crowded carry' > 'calm'. -#}
+{%- set components = fragility_components() %}
 with
-
-scores as (
-
-    select * from {{ ref('int_fragility_scores_weekly') }}
-
-),
 
 components as (
 
@@ -20,48 +16,55 @@ components as (
 
 ),
 
-weights as (
+composite as (
 
-    {{ fragility_weights_values() }}
-
-),
-
-weighted as (
-
-    select
-        scores.iso_week,
-        scores.base_asset,
-        sum(weights.weight * scores.score) filter (where scores.score is not null) as weighted_score,
-        sum(weights.weight) filter (where scores.score is not null) as weight_used,
-        count(scores.score) as components_used,
-        max(scores.history_weeks) as history_weeks,
-        {%- for component in components %}
-        max(scores.score) filter (where scores.component = '{{ component }}') as {{ component }}_score{{ "," if not loop.last }}
-        {%- endfor %}
-    from scores
-    inner join weights
-        on scores.component = weights.component
-    group by scores.iso_week, scores.base_asset
+    {{ fragility_composite(ref('int_fragility_scores_weekly'), 'iso_week') }}
 
 ),
 
-indexed as (
+joined as (
 
     select
-        components.*,
-        weighted.components_used,
-        weighted.history_weeks,
+        components.iso_week,
+        components.week_start,
+        components.week_end,
+        components.base_asset,
+        case when components.is_complete_week then composite.fragility_index end as fragility_index,
+        case when components.is_complete_week then composite.buildup_index end as buildup_index,
+        case when components.is_complete_week then composite.stress_index end as stress_index,
+        composite.components_present,
+        composite.components_with_value,
+        composite.rank_history_weeks,
         {%- for component in components %}
-        weighted.{{ component }}_score,
+        components.{{ component }}_value,
+        composite.{{ component }}_score,
+        composite.{{ component }}_weight,
+        composite.{{ component }}_contribution,
         {%- endfor %}
-        case
-            when components.is_complete_week
-                then round(100.0 * weighted.weighted_score / nullif(weighted.weight_used, 0), 1)
-        end as fragility_index
+        components.is_unwind_condition,
+        components.unwind_reason,
+        components.funding_apr_7d,
+        components.carry_apr,
+        components.excess_funding_apr_7d,
+        components.premium_7d,
+        components.oi_change_7d_pct,
+        components.price_change_7d_pct,
+        components.days_in_week,
+        components.complete_days_in_week,
+        components.is_complete_week
     from components
-    left join weighted
-        on components.iso_week = weighted.iso_week
-        and components.base_asset = weighted.base_asset
+    inner join composite
+        on components.iso_week = composite.iso_week
+        and components.base_asset = composite.base_asset
+
+),
+
+regimes as (
+
+    select
+        *,
+        {{ fragility_base_regime('is_complete_week') }} as base_regime
+    from joined
 
 ),
 
@@ -73,34 +76,34 @@ final as (
         week_end,
         base_asset,
         fragility_index,
-        case
-            when not is_complete_week
-                then 'incomplete week'
-            when is_unwind_condition
-                and oi_change_7d_pct <= {{ var('regime_unwinding_oi_change_7d') }}
-                then 'unwinding'
-            when is_unwind_condition
-                or fragility_index >= {{ var('regime_unwind_risk_index') }}
-                then 'unwind risk'
-            when fragility_index >= {{ var('regime_crowded_carry_index') }}
-                then 'crowded carry'
-            else 'calm'
-        end as regime,
-        cast(coalesce(components_used, 0) as integer) as components_used,
-        cast(coalesce(history_weeks, 0) as integer) as history_weeks,
+        buildup_index,
+        stress_index,
+        {{ fragility_regime('base_regime', 'week_start', 'incomplete week') }} as regime,
+        base_regime = 'warming up' as is_warming_up,
+        components_present,
+        {{ components | length }} as components_total,
+        components_with_value,
+        rank_history_weeks,
+        {{ var('fragility_min_history_weeks') }} as min_history_weeks,
+        {{ var('fragility_lookback_weeks') }} as lookback_weeks,
         {%- for component in components %}
         {{ component }}_value,
         {{ component }}_score,
+        {{ component }}_weight,
+        {{ component }}_contribution,
         {%- endfor %}
         is_unwind_condition,
         unwind_reason,
         funding_apr_7d,
         carry_apr,
+        excess_funding_apr_7d,
+        premium_7d,
         oi_change_7d_pct,
+        price_change_7d_pct,
         days_in_week,
         complete_days_in_week,
         is_complete_week
-    from indexed
+    from regimes
 
 )
 

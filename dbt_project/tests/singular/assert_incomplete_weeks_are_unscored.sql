@@ -1,6 +1,6 @@
--- An incomplete week keeps its row but is not scored: no index, no component score, regime
--- 'incomplete week'; a complete week never carries that label.
-{%- set components = var('fragility_weights').keys() | list %}
+-- An incomplete week keeps its row but is not scored: no index, no side index, no component
+-- score, regime 'incomplete week'; a complete week never carries that label.
+{%- set components = fragility_components() %}
 with
 
 weekly as (
@@ -20,7 +20,9 @@ errors as (
             and (
                 regime <> 'incomplete week'
                 or fragility_index is not null
-                or components_used <> 0
+                or buildup_index is not null
+                or stress_index is not null
+                or components_present <> 0
                 {%- for component in components %}
                 or {{ component }}_score is not null
                 {%- endfor %}

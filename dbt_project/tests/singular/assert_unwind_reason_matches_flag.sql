@@ -1,4 +1,4 @@
--- unwind_reason is empty exactly when the unwind condition does not hold.
+-- unwind_reason is empty exactly when the unwind condition does not hold (false or unknown).
 with
 
 carry as (
@@ -10,7 +10,7 @@ carry as (
 errors as (
 
     select * from carry
-    where is_unwind_condition <> (unwind_reason <> '')
+    where coalesce(is_unwind_condition, false) <> (unwind_reason <> '')
 
 )
 
