@@ -37,9 +37,19 @@ test: install
 	$(BIN)/perp-fragility prepare
 	$(BIN)/python -m pytest
 
+# In live mode (PERP_FRAGILITY_SOURCE=live) the liquidation collector runs beside the UI and is
+# stopped with it (SIGTERM: it flushes first); `make dev COLLECTOR=no` leaves it out.
+COLLECTOR ?= yes
 dev: install
 	$(BIN)/perp-fragility prepare
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@if [ "$${PERP_FRAGILITY_SOURCE:-simulated}" = live ] && [ "$(COLLECTOR)" = yes ]; then \
+	  $(BIN)/perp-fragility collect-liquidations & collector=$$!; \
+	  trap 'kill -TERM '$$collector' 2>/dev/null; wait '$$collector'' EXIT INT TERM; \
+	  echo "liquidation collector running (pid $$collector), files under $$PERP_FRAGILITY_DATA_DIR"; \
+	  $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000; \
+	else \
+	  $(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000; \
+	fi
 
 # Renders each page of the latest report to PNG for a visual check (needs poppler-utils).
 report-png:

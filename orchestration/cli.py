@@ -386,6 +386,14 @@ def build_parser() -> argparse.ArgumentParser:
     cftc.add_argument("rest", nargs=argparse.REMAINDER)
     cftc.set_defaults(func=cmd_backfill_cftc)
 
+    from orchestration.collectors.liquidations import command as liquidations_command
+
+    collect = sub.add_parser(
+        "collect-liquidations", help="long-running liquidation stream collector (ccxt.pro)"
+    )
+    liquidations_command.add_arguments(collect)
+    collect.set_defaults(func=liquidations_command.run)
+
     prep = sub.add_parser("prepare", help="create data folders, instance and dbt manifest")
     prep.set_defaults(func=cmd_prepare)
     return parser

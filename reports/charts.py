@@ -70,6 +70,7 @@ class Charts:
     funding_90d: str
     fragility_history: str
     term_structure: str
+    liquidations_90d: str = ""
 
 
 def colour(asset: str) -> str:
@@ -245,7 +246,16 @@ def render_charts(ctx: ReportContext) -> Charts:
         term_structure=svg_data_uri(
             term_structure_chart(ctx.dated_basis, ctx.basis_term, hurdles[0] if hurdles else None)
         ),
+        liquidations_90d=_liquidations_chart(ctx),
     )
+
+
+def _liquidations_chart(ctx: ReportContext) -> str:
+    from reports.liquidations import liquidation_chart
+
+    if ctx.liquidations is None or not ctx.liquidations.has_data:
+        return ""
+    return svg_data_uri(liquidation_chart(ctx.liquidations.histories))
 
 
 def _pct_or_nan(value: float | None) -> float:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from reports.liquidations import LiquidationSection
+
 #: 0.01 % per 8 h, annualised simple (3 x 365 x 0.0001): the interest component funding settles
 #: at on Binance, Bybit and Hyperliquid when the premium is small. A baseline, not a cap.
 BASELINE_APR = 0.1095
@@ -470,6 +472,7 @@ class ReportContext:
     fragility_history: tuple[IndexHistory, ...]
     notes: tuple[DataQualityNote, ...]
     baseline_apr: float = BASELINE_APR
+    liquidations: LiquidationSection | None = None
 
     @property
     def asset_names(self) -> tuple[str, ...]:

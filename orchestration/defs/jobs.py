@@ -19,6 +19,7 @@ from dagster_dbt import build_dbt_asset_selection
 
 from orchestration.defs.dbt_models import warehouse_models
 from orchestration.defs.distribution import weekly_report_delivery
+from orchestration.defs.liquidations import land_liquidations
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
@@ -26,7 +27,7 @@ from orchestration.lib.incremental import LANDED_FROM_TAG
 
 daily_market_job = dg.define_asset_job(
     "daily_market_job",
-    selection=dg.AssetSelection.assets(*raw_domain_assets),
+    selection=dg.AssetSelection.assets(*raw_domain_assets, land_liquidations),
     partitions_def=daily_partitions,
     description="Land one UTC day (or a range, as one run) of every raw dataset.",
 )

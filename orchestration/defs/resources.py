@@ -14,6 +14,7 @@ import dagster as dg
 from orchestration.dbt_project import dbt_cli
 from orchestration.defs.raw_landing import DOMAIN_SOURCES
 from orchestration.resources.distribution import distribution_from_env
+from orchestration.resources.liquidation_source import liquidation_source_from_env
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
 
 SOURCE_ENV = "PERP_FRAGILITY_SOURCE"
@@ -48,6 +49,7 @@ def sources_from_env() -> dict[str, MarketSourceResource]:
 @dg.definitions
 def resources() -> dg.Definitions:
     bound: dict[str, object] = dict(sources_from_env())
+    bound["liquidation_source"] = liquidation_source_from_env()
     bound["distribution"] = distribution_from_env()
     bound["dbt"] = dbt_cli()
     return dg.Definitions(resources=bound)

@@ -26,11 +26,17 @@ from orchestration.lib import settings
 from orchestration.lib.raw_schemas import ALL_DATASETS, RawDataset
 
 PRICE_COLUMNS = frozenset(
-    {"open", "high", "low", "close", "mark_price", "index_price", "future_price"}
+    {"open", "high", "low", "close", "mark_price", "index_price", "future_price", "price"}
 )
 NON_NEGATIVE_COLUMNS = frozenset(
-    {"volume_base", "oi_contracts", "oi_base", "oi_usd", "open_interest_all", "long_short_ratio"}
+    {"volume_base", "oi_contracts", "oi_base", "oi_usd", "open_interest_all", "long_short_ratio",
+     "amount_base", "notional_usd", "seconds_connected"}
 )
+ALLOWED_VALUES: dict[str, frozenset[str]] = {
+    "side": frozenset({"long", "short"}),
+    "capture": frozenset({"stream", "rest", "import", "simulated"}),
+}
+"""Enumerated string columns: any other value is quarantined as ``unknown <column>``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,12 @@ def _reasons(dataset: RawDataset, table: pa.Table) -> pa.Array:
     checks: list[tuple[pa.Array, str]] = [
         (pc.is_null(table.column(name)), f"missing {name}") for name in dataset.required
     ]
+    for name, allowed in ALLOWED_VALUES.items():
+        if name in dataset.schema.names:
+            column = table.column(name)
+            known = pc.is_in(column, pa.array(sorted(allowed)))
+            unknown = pc.and_(pc.is_valid(column), pc.invert(known))
+            checks.append((unknown, f"unknown {name}"))
     for field in dataset.schema:
         if not pa.types.is_floating(field.type):
             continue

@@ -201,6 +201,53 @@ RATES = RawDataset(
     description="Daily reference rates: USD 3-month T-bill (hurdle) and ETH staking yield.",
 )
 
+LIQUIDATIONS = RawDataset(
+    name="liquidations",
+    domain="liquidations",
+    schema=_schema(
+        ("source", pa.string()),  # ccxt.pro:<exchange id> | ccxt:deribit | import:... | simulated
+        ("venue", pa.string()),
+        ("symbol", pa.string()),  # ccxt unified perpetual symbol
+        ("base_asset", pa.string()),
+        ("liquidated_at", UTC_TS),  # the venue's trade/update time of the forced order
+        ("side", pa.string()),  # long = a long position was liquidated (a forced sell) | short
+        ("price", pa.float64()),  # fill/average (Binance), bankruptcy (OKX bkPx), Bybit price
+        ("amount_base", pa.float64()),  # base asset; OKX contracts x ctVal (0.01 BTC, 0.1 ETH)
+        ("notional_usd", pa.float64()),  # amount_base x price (USD-margined: USDT ~ USD)
+        ("capture", pa.string()),  # stream | rest | import | simulated
+    ),
+    key=("venue", "symbol", "liquidated_at", "side", "price", "amount_base"),
+    required=("venue", "symbol", "base_asset", "liquidated_at", "side", "price", "amount_base",
+              "capture"),
+    description=(
+        "One row per forced (liquidation) order as the venue published it. Side `long` = a long "
+        "position was liquidated: Binance/OKX publish `sell` for it, Bybit `buy`. Binance "
+        "pushes at most one liquidation per symbol per second: its totals are a lower bound."
+    ),
+)
+
+LIQUIDATION_COVERAGE = RawDataset(
+    name="liquidation_coverage",
+    domain="liquidations",
+    schema=_schema(
+        ("source", pa.string()),
+        ("venue", pa.string()),
+        ("hour_ts", UTC_TS),  # start of the UTC hour
+        ("capture", pa.string()),  # stream | rest | simulated
+        ("seconds_connected", pa.float64()),  # subscribed and receiving, 0..3600
+        ("messages", pa.int64()),  # frames received (incl. malformed)
+        ("events", pa.int64()),  # liquidations kept
+        ("rejected", pa.int64()),  # malformed / partial events quarantined
+        ("reconnects", pa.int64()),
+    ),
+    key=("venue", "hour_ts"),
+    required=("venue", "hour_ts", "capture", "seconds_connected"),
+    description=(
+        "One row per venue and UTC hour in which a liquidation collector ran: how long it was "
+        "connected, what it received. An absent hour means nobody listened (unknown, not zero)."
+    ),
+)
+
 ALL_DATASETS: tuple[RawDataset, ...] = (
     FUNDING_RATES,
     PREMIUM_INDEX,
@@ -211,6 +258,8 @@ ALL_DATASETS: tuple[RawDataset, ...] = (
     CFTC_TFF,
     ETF_FLOWS,
     RATES,
+    LIQUIDATIONS,
+    LIQUIDATION_COVERAGE,
 )
 DATASETS_BY_NAME: dict[str, RawDataset] = {d.name: d for d in ALL_DATASETS}
 EXCHANGE_DATASETS: tuple[RawDataset, ...] = tuple(d for d in ALL_DATASETS if d.domain == "exchange")

@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 import duckdb
 
 from orchestration.lib import weeks
+from orchestration.lib.report_liquidations import read_liquidation_section
 from reports.context import (
     FRAGILITY_COMPONENTS,
     ArbitrageBand,
@@ -593,6 +594,7 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         ),
         fragility_history=_histories(fragility, IndexPoint, IndexHistory),
         notes=(),
+        liquidations=read_liquidation_section(conn, week_start, week_end),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
     return replace(context, notes=notes)

@@ -13,6 +13,7 @@ kind                       format                                               
 ``binance-funding-archive`` data.binance.vision monthly ``fundingRate`` CSV/zip    funding
 ``binance-metrics``        data.binance.vision daily ``metrics`` CSV/zip           OI, L/S ratio
 ``binance-funding-export`` binance.com "Funding Rate History" download (``tz``)    funding
+``liquidations``           ``venue,symbol,liquidated_at,side,price,amount_base``   liquidations
 =========================  ======================================================  ============
 
 Idempotent: importing the same files again rewrites byte-identical partitions.
@@ -34,6 +35,7 @@ from orchestration.lib.importers.binance import (
 )
 from orchestration.lib.importers.common import ImportFormatError, land_rows, write_rejects
 from orchestration.lib.importers.generic import parse_generic
+from orchestration.lib.importers.liquidations import parse_liquidations
 from orchestration.lib.importers.parsed import Parsed
 
 KINDS: tuple[str, ...] = (
@@ -43,6 +45,7 @@ KINDS: tuple[str, ...] = (
     "binance-funding-archive",
     "binance-metrics",
     "binance-funding-export",
+    "liquidations",
 )
 
 
@@ -107,6 +110,8 @@ def _parse(kind: str, paths: list[Path], tz: str | None) -> Parsed:
         return parse_metrics(paths)
     if kind == "binance-funding-export":
         return parse_funding_export(paths, tz=tz)
+    if kind == "liquidations":
+        return parse_liquidations(paths)
     raise ValueError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 

@@ -157,6 +157,8 @@ def row_day(dataset: str, row: dict[str, Any]) -> date:
         return row["funding_ts"].date()
     if dataset in ("open_interest", "dated_futures"):
         return snapshot_day(row["ts"])
+    if dataset == "liquidations":
+        return row["liquidated_at"].date()
     return row["ts"].date()
 
 

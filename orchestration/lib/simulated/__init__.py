@@ -9,7 +9,8 @@ Modules: ``config`` (knobs), ``streams`` (keyed randomness), ``calendar`` (expir
 business days), ``regime`` (the story as a function of time), ``instruments`` (what trades
 where), ``prices`` and ``candles`` (index path, OHLCV), ``context`` (one day's shared state),
 ``funding`` (venue formulas), ``derivatives`` (premium, OI, long/short, dated futures),
-``reference`` (CFTC, ETF flows, rates), ``simulate`` (the assembly).
+``reference`` (CFTC, ETF flows, rates), ``liquidations`` (forced orders and collector
+coverage), ``simulate`` (the assembly).
 """
 
 from orchestration.lib.simulated.config import SimulationConfig

@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from orchestration.lib import landing
 from orchestration.lib.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
-from orchestration.lib.simulated import candles, derivatives, funding, reference
+from orchestration.lib.simulated import candles, derivatives, funding, liquidations, reference
 from orchestration.lib.simulated.config import SimulationConfig
 from orchestration.lib.simulated.context import build_context
 
@@ -66,8 +66,16 @@ def simulate_day(
         for name in names
         if name in reference_builders
     }
-    if any(name in exchange for name in names):
+    liquidation_names = {"liquidations", "liquidation_coverage"}.intersection(names)
+    if any(name in exchange for name in names) or liquidation_names:
         ctx = build_context(day, seed, config)
-        dated = derivatives.dated_contracts(ctx)
-        columns.update({name: exchange[name](ctx, dated) for name in names if name in exchange})
+        if any(name in exchange for name in names):
+            dated = derivatives.dated_contracts(ctx)
+            columns.update(
+                {name: exchange[name](ctx, dated) for name in names if name in exchange}
+            )
+        if liquidation_names:
+            events = liquidations.liquidation_columns(ctx)
+            columns["liquidations"] = events
+            columns["liquidation_coverage"] = liquidations.coverage_columns(ctx, events)
     return {name: _table(name, columns[name]) for name in names}

@@ -1,0 +1,1 @@
+"""Long-running collectors (streams that cannot be a daily batch)."""
