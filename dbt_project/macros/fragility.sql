@@ -141,9 +141,12 @@
                 and buildup_index >= {{ var('regime_loaded_buildup_index') }}
             )
             then 'unwind risk'
+        {#- carry over the hurdle where it is measured: BTC carry needs a dated-futures basis,
+            which a funding-only user lacks; its absence must not make the regime unreachable,
+            and an unknown carry is not read as a carry below the hurdle either. #}
         when buildup_index >= {{ var('regime_crowded_buildup_index') }}
             and excess_funding_apr_7d > 0
-            and carry_apr > 0
+            and (carry_apr > 0 or carry_apr is null)
             then 'crowded carry'
         else 'calm'
     end

@@ -192,13 +192,19 @@ RATES = RawDataset(
     schema=_schema(
         ("source", pa.string()),
         ("date", pa.date32()),
-        ("series", pa.string()),  # usd_tbill_3m | eth_staking_apr
+        # usd_tbill_3m (FRED DTB3) | <asset>_staking_apr (eth_staking_apr, ...): the carry
+        # models read both by date (int_carry_daily); a staking history lands here, not in a
+        # dataset of its own.
+        ("series", pa.string()),
         ("value", pa.float64()),  # decimal fraction per year (0.043 = 4.3 %)
         ("is_filled", pa.bool_()),  # forward-filled over a weekend/holiday or a default
     ),
     key=("date", "series"),
     required=("date", "series", "value"),
-    description="Daily reference rates: USD 3-month T-bill (hurdle) and ETH staking yield.",
+    description=(
+        "Daily reference rates: USD 3-month T-bill (hurdle, series usd_tbill_3m) and staking "
+        "yields (series <asset>_staking_apr)."
+    ),
 )
 
 LIQUIDATIONS = RawDataset(
