@@ -102,7 +102,7 @@ def liquidation_chart(histories: Sequence[LiquidationHistory]) -> str:
 
     drawn = [h for h in histories if any(p.long_usd is not None or p.short_usd is not None
                                          for p in h.points)]
-    height = 1.9 * max(1, len(drawn))
+    height = 1.75 * max(1, len(drawn))
     with _figure(height_in=height) as (fig, ax):
         if not drawn:
             _no_data(ax, "liquidations")
@@ -137,6 +137,8 @@ def liquidation_chart(histories: Sequence[LiquidationHistory]) -> str:
 
                 handles.append(Line2D([], [], color="#b03a2e", linestyle=(0, (1, 1.5))))
                 labels.append("cascade day")
-            axis.legend(handles, labels, loc="lower left", ncols=4, fontsize=6.5)
+            # above the panel, clear of bars and price line
+            axis.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=4,
+                        fontsize=6.5, borderaxespad=0.2)
         _date_axis(axes[-1])
         return _to_svg(fig)

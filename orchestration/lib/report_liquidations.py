@@ -24,7 +24,7 @@ from reports.liquidations import (
 
 SCHEMA = "main"
 HISTORY_DAYS = 90
-TOP_HOURS = 8
+TOP_HOURS = 6
 MARTS = ("fct_liquidations_daily", "fct_liquidations_hourly", "fct_liquidation_cascades_daily")
 
 

@@ -248,3 +248,41 @@ def test_import_liquidations_csv(tmp_path):
     again = import_files("liquidations", [source], tmp_path)
     assert again.rows_landed == 2  # idempotent: same partitions rewritten
     assert landing.read_dataset(LIQUIDATIONS, tmp_path).num_rows == 2
+
+
+def test_daily_asset_compacts_collector_files_and_checks_coverage(tmp_path, monkeypatch):
+    """Live mode: the day's collector segments (two sessions overlapping) land once; the check
+    fails for a configured venue with no data and reports one below the connected share."""
+    import dagster as dg
+
+    from orchestration.collectors.liquidations.store import HourCoverage, StreamStore
+    from orchestration.defs.liquidations import COVERAGE_CHECK, land_liquidations
+    from orchestration.resources.liquidation_source import LiquidationSource
+
+    monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("PERP_FRAGILITY_VENUES", "binance,bybit,okx")
+    day = date(2026, 11, 17)
+    start = datetime(2026, 11, 17, 10, tzinfo=UTC)
+    event = Liquidation("bybit", "BTC/USDT:USDT", "BTC", int(start.timestamp() * 1000) + 5,
+                        "long", 60000.0, 0.5)
+    for session in ("a", "b"):  # a restart that wrote the same event again
+        store = StreamStore(tmp_path, session)
+        store.add(event, start)
+        store.coverage[("bybit", start)] = HourCoverage(seconds_connected=3600.0)
+        store.coverage[("binance", start)] = HourCoverage(seconds_connected=1800.0)
+        store.flush(start)
+    resource = LiquidationSource(mode="live", fetch_deribit=False, data_dir=str(tmp_path))
+    result = dg.materialize([land_liquidations], resources={"liquidation_source": resource},
+                            partition_key=day.isoformat(), raise_on_error=False)
+    assert result.success
+    landed = landing.read_dataset(LIQUIDATIONS, tmp_path)
+    assert landed.num_rows == 1 and landed["capture"].to_pylist() == ["stream"]
+    coverage = landing.read_dataset(LIQUIDATION_COVERAGE, tmp_path).to_pylist()
+    assert {(r["venue"], r["seconds_connected"]) for r in coverage} == {
+        ("bybit", 3600.0), ("binance", 3600.0)}  # two sessions summed (1800 + 1800), clipped
+    (check,) = [c for c in result.get_asset_check_evaluations()
+                if c.check_name == COVERAGE_CHECK]
+    assert not check.passed and check.severity == dg.AssetCheckSeverity.ERROR
+    text = check.metadata["findings"].value
+    assert "okx 2026-11-17: no coverage record" in text
+    assert "binance 2026-11-17: connected 4.2%" in text  # 3600 s of 86,400

@@ -6,12 +6,16 @@
                    var('liquidation_cascade_window_days') days (30), day d excluded
       z_d        = (x_d - mean) / sd, when at least var('liquidation_cascade_min_days') (14)
                    of those days are known
-      is_extreme = z_d >= var('liquidation_cascade_z_daily') (3.0)
+      is_extreme = z_d >= var('liquidation_cascade_z_daily') (3.0) and the day is at least
+                   var('liquidation_cascade_min_multiple') (3) times the trailing geometric
+                   mean, x_d - mean >= ln(3): in a calm market the trailing sd is small and
+                   a z of 3 alone is a 1.5x day, not a cascade
       is_cascade = is_extreme and perp OI(d) < perp OI(d - 1)
     Unknown inputs (no venue covered, too little history, no OI) give null, never false. -#}
 {%- set window = var('liquidation_cascade_window_days', 30) %}
 {%- set min_days = var('liquidation_cascade_min_days', 14) %}
 {%- set threshold = var('liquidation_cascade_z_daily', 3.0) %}
+{%- set min_multiple = var('liquidation_cascade_min_multiple', 3.0) %}
 with
 
 liquidations as (
@@ -77,7 +81,8 @@ flagged as (
             when trailing_days >= {{ min_days }} and trailing_sd > 0
                 then (log_long - trailing_mean) / trailing_sd
         end as z_score,
-        {{ pct_change('oi_usd', 'oi_usd_previous') }} as oi_change_pct
+        {{ pct_change('oi_usd', 'oi_usd_previous') }} as oi_change_pct,
+        log_long - trailing_mean >= ln({{ min_multiple }}) as is_large
     from scored
 
 ),
@@ -96,10 +101,11 @@ final as (
         cast(trailing_days as integer) as trailing_days,
         {{ round_metric('z_score', 6) }} as z_score,
         {{ round_metric('oi_change_pct') }} as oi_change_pct,
-        case when z_score is not null then z_score >= {{ threshold }} end as is_extreme,
+        case when z_score is not null then z_score >= {{ threshold }} and is_large end
+            as is_extreme,
         case
             when z_score is null or oi_change_pct is null then null
-            else z_score >= {{ threshold }} and oi_change_pct < 0
+            else z_score >= {{ threshold }} and is_large and oi_change_pct < 0
         end as is_cascade
     from flagged
 

@@ -4,11 +4,14 @@
     leg (OI is an end-of-day snapshot; the hour's day is used).
       x_h = ln(1 + long notional of hour h); z_h = (x_h - mean) / sd over the trailing hours
       (hour h excluded), when at least var('liquidation_cascade_min_hours') (72) are known;
-      is_cascade = z_h >= var('liquidation_cascade_z_hourly') (4.0) and the day's perp OI fell.
+      is_cascade = z_h >= var('liquidation_cascade_z_hourly') (4.0), the hour at least
+      var('liquidation_cascade_min_multiple') (3) times the trailing geometric mean, and the
+      day's perp OI fell.
     Only hours with rows appear (fct_liquidations_hourly); unknown inputs give null. -#}
 {%- set window_s = var('liquidation_cascade_window_hours', 168) * 3600 %}
 {%- set min_hours = var('liquidation_cascade_min_hours', 72) %}
 {%- set threshold = var('liquidation_cascade_z_hourly', 4.0) %}
+{%- set min_multiple = var('liquidation_cascade_min_multiple', 3.0) %}
 with
 
 hourly as (
@@ -70,6 +73,7 @@ final as (
             when scored.trailing_hours < {{ min_hours }} or not scored.trailing_sd > 0
                 or days.oi_change_pct is null then null
             else (scored.log_long - scored.trailing_mean) / scored.trailing_sd >= {{ threshold }}
+                and scored.log_long - scored.trailing_mean >= ln({{ min_multiple }})
                 and days.oi_change_pct < 0
         end as is_cascade
     from scored
