@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from reports.history import ReportHistory
 from reports.liquidations import LiquidationSection
 
 #: 0.01 % per 8 h, annualised simple (3 x 365 x 0.0001): the interest component funding settles
@@ -473,6 +474,10 @@ class ReportContext:
     notes: tuple[DataQualityNote, ...]
     baseline_apr: float = BASELINE_APR
     liquidations: LiquidationSection | None = None
+    #: daily histories of the history charts (None: not read, charts say so).
+    history: ReportHistory | None = None
+    #: how the PDF names the warehouse: a content hash, never a local path.
+    warehouse_id: str = ""
 
     @property
     def asset_names(self) -> tuple[str, ...]:
