@@ -31,7 +31,6 @@ from reports.charts import (
     svg_data_uri,
 )
 from reports.context import IndexHistory, ReportContext
-from reports.history import ReportHistory
 
 #: Regime band colours (light tints of the badge colours of report.css).
 REGIME_TINTS = {
@@ -60,7 +59,9 @@ class HistoryCharts:
 
 
 @contextmanager
-def _panels(ncols: int, nrows: int = 1, height_in: float = 2.3) -> Iterator[tuple[Figure, list[Axes]]]:
+def _panels(
+    ncols: int, nrows: int = 1, height_in: float = 2.3
+) -> Iterator[tuple[Figure, list[Axes]]]:
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
         FigureCanvasAgg(fig)
@@ -69,8 +70,9 @@ def _panels(ncols: int, nrows: int = 1, height_in: float = 2.3) -> Iterator[tupl
 
 
 def _usd_bn_axis(ax: Axes) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"${v:,.0f} bn" if v >= 10 or v == 0
-                                               else f"${v:,.1f} bn"))
+    # zero reads "0", not "$0": a dollar zero on the page would look like a placeholder
+    ax.yaxis.set_major_formatter(FuncFormatter(
+        lambda v, _p: "0" if v == 0 else f"${v:,.0f} bn" if abs(v) >= 10 else f"${v:,.1f} bn"))
 
 
 def _pct_axis(ax: Axes, digits: int = 0) -> None:

@@ -198,7 +198,7 @@ IDENTIFIER_WORDS = {
 def words(value: str | None) -> str:
     """Free text from the warehouse with its identifiers in words; no snake_case reaches
     the PDF."""
-    if value is None or value == "":
+    if value is None or value == "" or _missing(value):
         return NA
     text = str(value)
     for ident, word in IDENTIFIER_WORDS.items():

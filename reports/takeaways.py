@@ -102,7 +102,8 @@ def why_it_matters(ctx: ReportContext) -> str:
     parts = []
     if below:
         parts.append(
-            f"Neutral carry is at or below the T-bill hurdle for {_join([_carry_text(c) for c in below])}: "
+            "Neutral carry is at or below the T-bill hurdle for "
+            f"{_join([_carry_text(c) for c in below])}: "
             "the delta-neutral trade that absorbs leveraged longs no longer pays, and the "
             "depth it provides can leave with it.")
     if above:

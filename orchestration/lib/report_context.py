@@ -639,7 +639,8 @@ def quality_notes(
     if ctx.is_synthetic:
         warn(
             f"Funding settlements between {history_start} and {ctx.week_end} come from the "
-            "offline market simulator (marked as simulated in the warehouse): no number here is a real price."
+            "offline market simulator (marked as simulated in the warehouse): no number here "
+            "is a real price."
         )
 
     for asset in expected_assets:
