@@ -17,6 +17,7 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -67,6 +68,12 @@ def _panels(
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=False)
         yield fig, [ax for row in axes for ax in row]
+
+
+def _panel_dates(ax: Axes) -> None:
+    """Date ticks for a half-width panel: at most four, day and month."""
+    ax.xaxis.set_major_locator(AutoDateLocator(minticks=3, maxticks=4))
+    ax.xaxis.set_major_formatter(DateFormatter("%d %b"))
 
 
 def _usd_bn_axis(ax: Axes) -> None:
@@ -168,7 +175,7 @@ def open_interest_chart(ctx: ReportContext) -> str:
             ax.set_title(f"{asset}: open interest (US$ bn, stacked) and price (black, right)",
                          loc="left", fontsize=7.5)
             _usd_bn_axis(ax)
-            _date_axis(ax)
+            _panel_dates(ax)
             ax.legend(loc="upper left", fontsize=5.5, ncols=2)
         return _to_svg(fig)
 
@@ -214,8 +221,8 @@ def arbitrage_chart(ctx: ReportContext) -> str:
             bottom.set_ylim(bottom=0)
             _usd_bn_axis(bottom)
             bottom.legend(loc="upper left", fontsize=5.5)
-            _date_axis(top)
-            _date_axis(bottom)
+            _panel_dates(top)
+            _panel_dates(bottom)
         return _to_svg(fig)
 
 
@@ -239,7 +246,7 @@ def basis_term_chart(ctx: ReportContext) -> str:
             ax.axhline(0, color="#444444", linewidth=0.6)
             ax.set_title(f"{asset}: annualised basis (% a year)", loc="left", fontsize=7.5)
             _pct_axis(ax, 1)
-            _date_axis(ax)
+            _panel_dates(ax)
             ax.legend(loc="best", fontsize=6)
         return _to_svg(fig)
 
@@ -315,7 +322,7 @@ def etf_chart(ctx: ReportContext) -> str:
             px.tick_params(axis="y", labelsize=6, colors="#777777")
             ax.set_title(f"{asset}: bars daily flow; line cumulative (US$ bn); grey price",
                          loc="left", fontsize=7)
-            _date_axis(ax)
+            _panel_dates(ax)
         return _to_svg(fig)
 
 

@@ -126,7 +126,7 @@ def test_absent_input_reads_not_available():
     from reports.render import render_html
 
     html = render_html(ctx)
-    assert "not available: no issuer configured" in html  # synthetic-dollar hedge 0, unset
+    assert "not available: none configured" in html  # synthetic-dollar hedge 0, unset
     assert "since the first day in the warehouse" in html.lower()
 
 
