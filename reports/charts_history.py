@@ -8,6 +8,7 @@ without data is drawn as "no ... in the warehouse for this window", never as a z
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,6 @@ from reports.charts import (
     WIDTH_IN,
     _date_axis,
     _no_data,
-    _to_svg,
     colour,
     svg_data_uri,
 )
@@ -68,6 +68,14 @@ def _panels(
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=False)
         yield fig, [ax for row in axes for ax in row]
+
+
+def _svg(fig: Figure) -> str:
+    """The figure as SVG. The constrained layout already fits the labels, so no
+    ``bbox_inches="tight"`` (which draws the figure a second time: half the chart time)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
 
 
 def _panel_dates(ax: Axes) -> None:
@@ -127,7 +135,7 @@ def hero_chart(ctx: ReportContext) -> str:
             ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
         handles = [matplotlib.patches.Patch(color=c, label=r) for r, c in REGIME_TINTS.items()]
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=6.5)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def _index_with_bands(ax: Axes, index: IndexHistory | None, asset: str) -> bool:
@@ -177,7 +185,7 @@ def open_interest_chart(ctx: ReportContext) -> str:
             _usd_bn_axis(ax)
             _panel_dates(ax)
             ax.legend(loc="upper left", fontsize=5.5, ncols=2)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def arbitrage_chart(ctx: ReportContext) -> str:
@@ -223,7 +231,7 @@ def arbitrage_chart(ctx: ReportContext) -> str:
             bottom.legend(loc="upper left", fontsize=5.5)
             _panel_dates(top)
             _panel_dates(bottom)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def basis_term_chart(ctx: ReportContext) -> str:
@@ -248,7 +256,7 @@ def basis_term_chart(ctx: ReportContext) -> str:
             _pct_axis(ax, 1)
             _panel_dates(ax)
             ax.legend(loc="best", fontsize=6)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def long_short_chart(ctx: ReportContext) -> str:
@@ -270,12 +278,12 @@ def long_short_chart(ctx: ReportContext) -> str:
             ax.plot(days, _trailing_mean(values, 7), color=c, label=f"{asset} 7-day mean")
         if not drawn:
             _no_data(ax, "long/short ratio")
-            return _to_svg(fig)
+            return _svg(fig)
         ax.axhline(1, color="#444444", linewidth=0.6)
         ax.set_ylabel("long / short accounts")
         _date_axis(ax)
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def _trailing_mean(values: Sequence[float], n: int) -> list[float]:
@@ -320,10 +328,10 @@ def etf_chart(ctx: ReportContext) -> str:
             px.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v / 1000:,.0f}k"
                                                        if v >= 10_000 else f"{v:,.0f}"))
             px.tick_params(axis="y", labelsize=6, colors="#777777")
-            ax.set_title(f"{asset}: bars daily flow; line cumulative (US$ bn); grey price",
+            ax.set_title(f"{asset}: daily flow, cumulative, price",
                          loc="left", fontsize=7)
             _panel_dates(ax)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def funding_heatmap(ctx: ReportContext) -> str:
@@ -355,7 +363,7 @@ def funding_heatmap(ctx: ReportContext) -> str:
             bar = fig.colorbar(image, ax=axes, shrink=0.8, pad=0.01, extend="both")
             bar.set_label("realised funding, % a year", fontsize=6.5)
             bar.ax.tick_params(labelsize=6)
-        return _to_svg(fig)
+        return _svg(fig)
 
 
 def render_history_charts(ctx: ReportContext) -> HistoryCharts:
