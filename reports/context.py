@@ -73,7 +73,7 @@ FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
         "open interest per dollar of daily spot volume: leverage over real buying",
     ),
     ComponentSpec(
-        "crowding", "Long/short crowding", "buildup", "ratio",
+        "crowding", "Long/short crowding (7-day mean)", "buildup", "ratio",
         "mean long/short account ratio over 7 days",
     ),
     ComponentSpec(
