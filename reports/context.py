@@ -94,7 +94,7 @@ FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
     ),
     ComponentSpec(
         "carry_below_hurdle", "Carry below hurdle", "stress", "apr",
-        "shortfall of the neutral carry below the T-bill: the trade no longer pays",
+        "carry vs the T-bill when at or below it (printed negative): the trade no longer pays",
     ),
     ComponentSpec(
         "negative_funding", "Funding below baseline", "stress", "share",
