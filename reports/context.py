@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from reports.history import ReportHistory
 from reports.liquidations import LiquidationSection
 
 #: 0.01 % per 8 h, annualised simple (3 x 365 x 0.0001): the interest component funding settles
@@ -72,7 +73,7 @@ FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
         "open interest per dollar of daily spot volume: leverage over real buying",
     ),
     ComponentSpec(
-        "crowding", "Long/short crowding", "buildup", "ratio",
+        "crowding", "Long/short crowding (7-day mean)", "buildup", "ratio",
         "mean long/short account ratio over 7 days",
     ),
     ComponentSpec(
@@ -93,7 +94,7 @@ FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
     ),
     ComponentSpec(
         "carry_below_hurdle", "Carry below hurdle", "stress", "apr",
-        "shortfall of the neutral carry below the T-bill: the trade no longer pays",
+        "carry vs the T-bill when at or below it (printed negative): the trade no longer pays",
     ),
     ComponentSpec(
         "negative_funding", "Funding below baseline", "stress", "share",
@@ -544,6 +545,10 @@ class ReportContext:
     liquidations: LiquidationSection | None = None
     track_record: tuple[TrackRecordRow, ...] = ()
     track_record_rules: TrackRecordRules | None = None
+    #: daily histories of the history charts (None: not read, charts say so).
+    history: ReportHistory | None = None
+    #: how the PDF names the warehouse: a content hash, never a local path.
+    warehouse_id: str = ""
 
     @property
     def asset_names(self) -> tuple[str, ...]:

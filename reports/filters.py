@@ -41,19 +41,20 @@ def num(value: float | int | None, digits: int = 2, signed: bool = False) -> str
     return f"{_sign(v, signed)}{abs(v):,.{digits}f}"
 
 
-def pct(value: float | None, digits: int = 2, signed: bool = False) -> str:
-    """A decimal fraction as a percentage: ``0.1234 -> '12.34 %'``."""
+def pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """A decimal fraction as a percentage at desk precision, one decimal by default:
+    ``0.1234 -> '12.3 %'`` (a definition such as the 10.95 % baseline asks for two)."""
     if _missing(value):
         return NA
     return f"{num(100.0 * float(value), digits, signed)} %"  # type: ignore[arg-type]
 
 
-def signed_pct(value: float | None, digits: int = 2) -> str:
+def signed_pct(value: float | None, digits: int = 1) -> str:
     """A change in percent, always signed: ``+1.20 %``."""
     return pct(value, digits, signed=True)
 
 
-def pp(value: float | None, digits: int = 2) -> str:
+def pp(value: float | None, digits: int = 1) -> str:
     """A difference of two percentages, in percentage points: ``+1.20 pp``."""
     if _missing(value):
         return NA
@@ -152,8 +153,15 @@ def yes_no(value: bool | None, yes: str = "yes", no: str = "no") -> str:
     return yes if value else no
 
 
-def component_value(value: float | None, unit: str) -> str:
+#: Components whose raw value is a shortfall of the carry below the hurdle: printed as the
+#: (negative) carry itself, so the carry has one sign on every page.
+CARRY_SHORTFALL_COMPONENTS = frozenset({"carry_below_hurdle"})
+
+
+def component_value(value: float | None, unit: str, name: str = "") -> str:
     """A fragility component's raw value in its own unit (see ``ComponentSpec.unit``)."""
+    if name in CARRY_SHORTFALL_COMPONENTS and not _missing(value):
+        return pct(-float(value), signed=True)  # type: ignore[arg-type]
     if unit == "pp":
         return pp(value)
     if unit == "apr":
@@ -177,6 +185,25 @@ def hours(value: int | float | None) -> str:
     if _missing(value):
         return NA
     return f"{num(value, 0)} h"
+
+
+#: Warehouse identifiers that reach the page inside free text (``fct_arbitrage_share.
+#: components``), in words.
+IDENTIFIER_WORDS = {
+    "cme_lev_money_short": "CME leveraged-fund shorts",
+    "synthetic_dollar_hedge": "synthetic-dollar hedges",
+}
+
+
+def words(value: str | None) -> str:
+    """Free text from the warehouse with its identifiers in words; no snake_case reaches
+    the PDF."""
+    if value is None or value == "" or _missing(value):
+        return NA
+    text = str(value)
+    for ident, word in IDENTIFIER_WORDS.items():
+        text = text.replace(ident, word)
+    return text.replace("_", " ")
 
 
 def na(value: Any) -> Any:
@@ -206,4 +233,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "days": days,
     "hours": hours,
     "na": na,
+    "words": words,
 }

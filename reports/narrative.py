@@ -60,9 +60,12 @@ def _headline(ctx: ReportContext) -> str | None:
     top, others = ranked[0], ranked[1:]
     rest = _join([f"{f.index(o.fragility_index)} ({f.na(o.regime)}) for {o.base_asset}"
                   for o in others])
-    if all(o.fragility_index == top.fragility_index for o in others):
-        return (f"{_join([a.base_asset for a in ranked])} stand at the same fragility index, "
-                f"{f.index(top.fragility_index)}.")
+    if all(abs((top.fragility_index or 0.0) - (o.fragility_index or 0.0))
+           < INDEX_CHANGE_MATERIAL for o in others):
+        # under the wording threshold two indices read as level, not "X is more fragile"
+        levels = _join([f"{f.index(a.fragility_index)} on {a.base_asset} ({_sides(a)})"
+                        for a in ranked])
+        return f"The two markets are level on the fragility index this week: {levels}."
     return (f"{top.base_asset} is the more fragile market this week: its index stands at "
             f"{f.index(top.fragility_index)} ({_sides(top)}) against {rest}.")
 
@@ -102,7 +105,7 @@ def _funding(ctx: ReportContext) -> str | None:
                     f"({_funding_word(a.funding_apr_7d or 0.0, ctx.baseline_apr)})"
                     for a in rows])
     return (f"OI-weighted 7-day realised funding is {levels}, against a baseline of "
-            f"{f.pct(ctx.baseline_apr)} a year (0.01 % per 8 h), where funding settles when "
+            f"{f.pct(ctx.baseline_apr, 2)} a year (0.01 % per 8 h), where funding settles when "
             f"the premium is small.")
 
 

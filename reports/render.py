@@ -19,15 +19,20 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from reports.charts import render_charts
+from reports.charts_history import render_history_charts
 from reports.context import FRAGILITY_COMPONENTS, ReportContext
 from reports.fetcher import STATIC_DIR, RestrictedURLFetcher
 from reports.filters import FILTERS
 from reports.narrative import FUNDING_NEAR_BASELINE, INDEX_CHANGE_MATERIAL, summary_sentences
+from reports.takeaways import headline, takeaways
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "report.html.j2"
 STYLESHEET = STATIC_DIR / "report.css"
 SYNTHETIC_LABEL = "SYNTHETIC DATA \u2014 simulated market, not real prices"
+#: The methodology the PDF states on its last page (docs/methodology.md, "Report wording"):
+#: bump it when a formula, a weight or a wording rule changes.
+METHODOLOGY_VERSION = "2026.12 (build-up/stress index)"
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +76,10 @@ def render_html(context: ReportContext) -> str:
     return template.render(
         ctx=context,
         charts=render_charts(context),
+        history_charts=render_history_charts(context),
+        takeaways=takeaways(context),
+        headline=headline(context),
+        methodology_version=METHODOLOGY_VERSION,
         summary=summary_sentences(context),
         component_specs=FRAGILITY_COMPONENTS,
         synthetic_label=SYNTHETIC_LABEL,

@@ -24,6 +24,7 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 import duckdb
 
 from orchestration.lib import track_record, weeks
+from orchestration.lib.report_history import read_history
 from orchestration.lib.report_liquidations import read_liquidation_section
 from reports.context import (
     FRAGILITY_COMPONENTS,
@@ -206,6 +207,22 @@ def _warehouse_name(conn: duckdb.DuckDBPyConnection) -> str:
         conn, "select path from duckdb_databases() where database_name = current_database()"
     )
     return str(path) if path else ":memory:"
+
+
+def warehouse_id(conn: duckdb.DuckDBPyConnection) -> str:
+    """How the PDF names the warehouse: the first 12 hex digits of the SHA-256 of the DuckDB
+    file (a reader can check which build a note came from without learning a local path);
+    ``in-memory warehouse`` for ``:memory:``."""
+    import hashlib
+
+    path = _value(
+        conn, "select path from duckdb_databases() where database_name = current_database()"
+    )
+    if not path or not Path(str(path)).is_file():
+        return "in-memory warehouse"
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return f"warehouse sha256:{digest[:12]}"
 
 
 # -- readers, one per mart ---------------------------------------------------------------------
@@ -638,6 +655,8 @@ def build_report_context(conn: duckdb.DuckDBPyConnection, iso_week: str) -> Repo
         liquidations=read_liquidation_section(conn, week_start, week_end),
         track_record=track_record.track_record(conn, week_end),
         track_record_rules=track_record.rules(),
+        history=read_history(conn, week_end),
+        warehouse_id=warehouse_id(conn),
     )
     notes = quality_notes(context, expected_assets=tuple(assets), history_start=history_start)
     return replace(context, notes=notes)
@@ -663,13 +682,14 @@ def quality_notes(
     if ctx.is_synthetic:
         warn(
             f"Funding settlements between {history_start} and {ctx.week_end} come from the "
-            "offline market simulator (source = 'simulated'): no number here is a real price."
+            "offline market simulator (marked as simulated in the warehouse): no number here "
+            "is a real price."
         )
 
     for asset in expected_assets:
         summary = ctx.asset(asset)
         if summary is None:
-            warn(f"{asset}: no fragility index for {ctx.iso_week} in fct_fragility_weekly.")
+            warn(f"{asset}: no fragility index for {ctx.iso_week} in the weekly index mart.")
             continue
         if summary.is_complete_week is False:
             warn(
@@ -699,12 +719,12 @@ def quality_notes(
                 f"{', '.join(missing)}. The others are re-weighted within their side."
             )
         for label, rows in (
-            ("fct_funding_daily", [r for r in ctx.funding if r.base_asset == asset]),
-            ("fct_carry_daily", [r for r in ctx.carry if r.base_asset == asset]),
-            ("fct_arbitrage_share", [r for r in ctx.arbitrage if r.base_asset == asset]),
-            ("fct_market_daily", [r for r in ctx.market if r.base_asset == asset]),
-            ("fct_open_interest_daily", [r for r in ctx.open_interest if r.base_asset == asset]),
-            ("fct_basis (perp)", [r for r in ctx.perp_premium if r.base_asset == asset]),
+            ("daily funding", [r for r in ctx.funding if r.base_asset == asset]),
+            ("carry", [r for r in ctx.carry if r.base_asset == asset]),
+            ("arbitrage-share", [r for r in ctx.arbitrage if r.base_asset == asset]),
+            ("market", [r for r in ctx.market if r.base_asset == asset]),
+            ("open-interest", [r for r in ctx.open_interest if r.base_asset == asset]),
+            ("perp premium", [r for r in ctx.perp_premium if r.base_asset == asset]),
         ):
             if not rows:
                 warn(f"{asset}: no {label} rows in {ctx.iso_week}.")

@@ -98,6 +98,23 @@ def test_pdf_holds_the_week_and_the_warehouse_index(pipeline_run):
     assert all("SYNTHETIC" in page.extract_text().upper() for page in reader.pages)
 
 
+def test_pdf_text_passes_the_note_rules(pipeline_run):
+    """The pipeline's own PDF: no local path (the data dir is a pytest tmp path), no
+    snake_case identifier, no $0 placeholder, every carry printed with the warehouse's sign."""
+    from tests.unit.test_report_note import text_problems
+
+    text = "\n".join(page.extract_text() for page in PdfReader(pipeline_run.pdf).pages)
+    carries = dict(_query(
+        pipeline_run,
+        "select base_asset, carry_apr from main.fct_carry_daily "
+        "where date = ? and carry_apr is not null",
+        E2E_END,
+    ))
+    assert carries  # the rule is checked against real values
+    assert text_problems(text, carries) == []
+    assert str(pipeline_run.data_dir) not in text
+
+
 def test_rerunning_a_day_gives_identical_bytes(pipeline_run):
     from orchestration import cli
 

@@ -31,12 +31,13 @@ def load_fixture_module() -> ModuleType:
 @pytest.mark.parametrize(
     ("call", "expected"),
     [
-        (lambda: f.pct(0.1234), "12.34 %"),
-        (lambda: f.pct(0.1095), "10.95 %"),
+        (lambda: f.pct(0.1234), "12.3 %"),  # desk precision: one decimal
+        (lambda: f.pct(0.1234, 2), "12.34 %"),
+        (lambda: f.pct(0.1095, 2), "10.95 %"),
         (lambda: f.pct(-0.0005, 2), "\u22120.05 %"),
         (lambda: f.pct(-0.00001, 2), "0.00 %"),  # no negative zero
         (lambda: f.pct(0.05, 1, signed=True), "+5.0 %"),
-        (lambda: f.pp(0.021), "+2.10 pp"),
+        (lambda: f.pp(0.021), "+2.1 pp"),
         (lambda: f.bp(0.00012), "1.2 bp"),
         (lambda: f.bp(-0.0003, signed=True), "\u22123.0 bp"),
         (lambda: f.usd(1.234e9), "$1.23 bn"),
@@ -57,7 +58,10 @@ def load_fixture_module() -> ModuleType:
         (lambda: f.fmt_date(date(2025, 4, 6)), "2025-04-06"),
         (lambda: f.fmt_date(date(2025, 4, 6), "long"), "6 Apr 2025"),
         (lambda: f.times(6.8), "6.8\u00d7"),
-        (lambda: f.component_value(-0.1119, "apr"), "\u221211.19 %"),
+        (lambda: f.component_value(-0.1119, "apr"), "\u221211.2 %"),
+        # the shortfall below the hurdle prints as the (negative) carry: one sign everywhere
+        (lambda: f.component_value(0.4777, "apr", "carry_below_hurdle"), "\u221247.8 %"),
+        (lambda: f.words("cme_lev_money_short (low: net)"), "CME leveraged-fund shorts (low: net)"),
         (lambda: f.component_value(2.31, "ratio"), "2.31"),
     ],
 )

@@ -106,7 +106,9 @@ def test_untrusted_names_are_escaped_and_nothing_is_fetched(http_server, tmp_pat
     assert result.blocked_urls == ()  # escaped text is just text: nothing even tried
     _assert_clean_pdf(result.path)
     text = " ".join(page.extract_text() for page in PdfReader(result.path).pages)
-    assert "<script>alert(1)</script>" in text  # shown literally, as text
+    # shown literally, as text (in a table cell it may wrap: compare without whitespace; the
+    # warehouse path that used to carry it on page 1 is no longer printed)
+    assert "<script>alert(1)</script>" in "".join(text.split())
     assert requests == []
 
 
