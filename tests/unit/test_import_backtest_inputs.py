@@ -46,7 +46,7 @@ def test_epoch_unit_is_read_from_the_magnitude() -> None:
 def test_premium_index_klines_with_and_without_header(tmp_path) -> None:
     files = [_zip(KLINES / "premiumIndexKlines" / "BTCUSDT-1h-2024-03.csv", tmp_path),
              KLINES / "premiumIndexKlines" / "ETHUSDT-1h-2022-06.csv"]
-    report = import_files("binance-premium-index", files, tmp_path / "data")
+    report = import_files("binance-premium-index", files, tmp_path / "data", allow_rejects=True)
     assert (report.rows_read, report.rows_landed, report.rejected) == (5, 5, 0)
     rows = landing.read_dataset(PREMIUM_INDEX, tmp_path / "data").to_pylist()
     btc = sorted((r for r in rows if r["base_asset"] == "BTC"), key=lambda r: r["ts"])
@@ -60,18 +60,20 @@ def test_premium_index_klines_with_and_without_header(tmp_path) -> None:
 
 def test_mark_and_index_klines_in_microseconds_meet_on_the_hour(tmp_path) -> None:
     data = tmp_path / "data"
-    import_files("binance-mark-price", [KLINES / "markPriceKlines" / "BTCUSDT-1h-2025-01.csv"],
-                 data)
-    import_files("binance-index-price",
-                 [_zip(KLINES / "indexPriceKlines" / "BTCUSDT-1h-2025-01.csv", tmp_path)], data)
+    mark = import_files(
+        "binance-mark-price", [KLINES / "markPriceKlines" / "BTCUSDT-1h-2025-01.csv"], data, allow_rejects=True)
+    index = import_files(
+        "binance-index-price",
+        [_zip(KLINES / "indexPriceKlines" / "BTCUSDT-1h-2025-01.csv", tmp_path)], data, allow_rejects=True)
     rows = landing.read_dataset(PREMIUM_INDEX, data).to_pylist()
     first = {(r["source"], r["ts"]): r for r in rows}
     hour = datetime(2025, 1, 1, tzinfo=UTC)
     assert first[("import:binance-mark-price", hour)]["mark_price"] == 93912.32
     assert first[("import:binance-index-price", hour)]["index_price"] == 93865.35
     parts = {p.name for p in (data / "raw").rglob("dt=2025-01-01/*.parquet")}
-    assert parts == {"part-import-binance-mark-price-binance-btc-usdt-usdt.parquet",
-                     "part-import-binance-index-price-binance-btc-usdt-usdt.parquet"}
+    # one file per import (its id in the name, so forget-import removes exactly it)
+    assert parts == {f"part-import-{mark.import_id}-binance-btc-usdt-usdt.parquet",
+                     f"part-import-{index.import_id}-binance-btc-usdt-usdt.parquet"}
 
 
 def test_broken_kline_rows_are_rejected_with_their_reason(tmp_path) -> None:
@@ -82,7 +84,7 @@ def test_broken_kline_rows_are_rejected_with_their_reason(tmp_path) -> None:
                     + "1709262060000,0.1,0.1,0.1,0.1,0,1709265599999,0,720,0,0,0\n"
                     + "1709265600000,0.1,0.1,0.1,0.1,0,1709352000000,0,720,0,0,0\n"
                     + "1709269200000,0.1,0.1,0.1,nan,0,1709272799999,0,720,0,0,0\n")
-    report = import_files("binance-premium-index", [path], tmp_path / "data")
+    report = import_files("binance-premium-index", [path], tmp_path / "data", allow_rejects=True)
     assert report.rows_landed == 3
     assert report.rejected_by_reason == {
         "unreadable row: not a number": 1,
@@ -101,18 +103,18 @@ def test_wrong_archives_are_refused(tmp_path, name, message) -> None:
     path = tmp_path / name
     path.write_text((KLINES / "premiumIndexKlines" / "BTCUSDT-1h-2024-03.csv").read_text())
     with pytest.raises(ImportFormatError, match=message):
-        import_files("binance-premium-index", [path], tmp_path / "data")
+        import_files("binance-premium-index", [path], tmp_path / "data", allow_rejects=True)
 
 
 def test_a_funding_archive_is_not_a_kline_file(tmp_path) -> None:
     path = tmp_path / "BTCUSDT-1h-2024-03.csv"
     path.write_text("calc_time,funding_interval_hours,last_funding_rate\n1704067200000,8,0.0001\n")
     with pytest.raises(ImportFormatError, match="premiumIndexKlines"):
-        import_files("binance-premium-index", [path], tmp_path / "data")
+        import_files("binance-premium-index", [path], tmp_path / "data", allow_rejects=True)
 
 
 def test_fred_dtb3_as_published(tmp_path) -> None:
-    report = import_files("rates", [DTB3], tmp_path / "data")
+    report = import_files("rates", [DTB3], tmp_path / "data", allow_rejects=True)
     assert report.rejected_by_reason == {"no observation (FRED writes .)": 2}
     rows = landing.read_dataset(RATES, tmp_path / "data").to_pylist()
     by_day = {r["date"]: r for r in rows}
@@ -126,17 +128,17 @@ def test_fred_dtb3_as_published(tmp_path) -> None:
 def test_fred_older_date_header_and_wrong_series(tmp_path) -> None:
     old = tmp_path / "DTB3.csv"
     old.write_text("DATE,DTB3\n2021-03-01,0.04\n2021-03-02,0.05\n")
-    import_files("rates", [old], tmp_path / "data")
+    import_files("rates", [old], tmp_path / "data", allow_rejects=True)
     values = sorted(r["value"] for r in landing.read_dataset(RATES, tmp_path / "data").to_pylist())
     assert values == [0.0004, 0.0005]
     wrong = tmp_path / "DGS10.csv"
     wrong.write_text("observation_date,DGS10\n2021-03-01,1.45\n")
     with pytest.raises(ImportFormatError, match="DTB3"):
-        import_files("rates", [wrong], tmp_path / "data")
+        import_files("rates", [wrong], tmp_path / "data", allow_rejects=True)
 
 
 def test_staking_csv(tmp_path) -> None:
-    report = import_files("staking", [STAKING], tmp_path / "data")
+    report = import_files("staking", [STAKING], tmp_path / "data", allow_rejects=True)
     assert (report.rows_landed, report.rejected) == (4, 0)
     rows = landing.read_dataset(RATES, tmp_path / "data").to_pylist()
     assert {r["series"] for r in rows} == {"eth_staking_apr"}
@@ -148,13 +150,13 @@ def test_staking_percent_and_bad_rows_are_rejected(tmp_path) -> None:
     path = tmp_path / "staking.csv"
     path.write_text("date,asset,apr\n2023-05-01,ETH,4.5\n2023-05-02,ETH,-0.01\n"
                     "2023-05-03,,0.04\n05/04/2023,ETH,0.04\n2023-05-05,ETH,0.04\n")
-    report = import_files("staking", [path], tmp_path / "data")
+    report = import_files("staking", [path], tmp_path / "data", allow_rejects=True)
     assert report.rows_landed == 1 and report.rejected == 4
     assert report.rejects_path is not None and report.rejects_path.exists()
     with pytest.raises(ImportFormatError, match="date,asset,apr"):
         bad = tmp_path / "other.csv"
         bad.write_text("day,asset,apy\n2023-05-01,ETH,0.04\n")
-        import_files("staking", [bad], tmp_path / "data")
+        import_files("staking", [bad], tmp_path / "data", allow_rejects=True)
 
 
 def test_an_old_empty_schema_file_gains_the_premium_column(tmp_path) -> None:
