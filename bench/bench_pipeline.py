@@ -131,7 +131,7 @@ def child_landing(args: argparse.Namespace) -> dict[str, Any]:
     """Simulate and land days with direct library calls (no Dagster): raw-layer throughput."""
     from orchestration.lib.landing import ensure_schema_files, land_partition
     from orchestration.lib.raw_schemas import ALL_DATASETS
-    from orchestration.lib.simulated import SimulationConfig, simulate_day
+    from orchestration.sources.simulated import SimulationConfig, simulate_day
 
     ensure_schema_files()
     config = SimulationConfig(extra_symbols_per_venue=args.extra_symbols)

@@ -252,7 +252,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 def cmd_backfill_cftc(args: argparse.Namespace) -> None:
     """The CFTC TFF history of the four CME crypto contracts, one command."""
-    from orchestration.lib.reference.cftc_backfill import main as backfill_main
+    from orchestration.sources.reference.cftc_backfill import main as backfill_main
 
     prepare()
     code = backfill_main(args.rest)
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     cftc.add_argument("rest", nargs=argparse.REMAINDER)
     cftc.set_defaults(func=cmd_backfill_cftc)
 
-    from orchestration.collectors.liquidations import command as liquidations_command
+    from orchestration.sources.liquidations import command as liquidations_command
 
     collect = sub.add_parser(
         "collect-liquidations", help="long-running liquidation stream collector (ccxt.pro)"

@@ -118,18 +118,18 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     Per configured perpetual: funding settlements per its interval, 24 hourly mark/index rows,
     one daily candle, one open-interest snapshot, one long/short ratio; per configured spot
     pair one daily candle; per venue and asset at least one dated future. A venue that does not
-    publish a dataset at all (ccxt capabilities, ``lib/live/capabilities.py``) is not expected
+    publish a dataset at all (ccxt capabilities, ``sources/live/capabilities.py``) is not expected
     to give it; one that publishes only today's value is (the simulated market and snapshots
     give it, and a live backfill records it as ``not available`` in its outcomes).
     """
-    from orchestration.lib.live.capabilities import (
+    from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+    from orchestration.lib.universe import configured_datasets, configured_symbols
+    from orchestration.sources.live.capabilities import (
         AVAILABLE,
         NOT_AVAILABLE,
         dataset_capability,
     )
-    from orchestration.lib.live.config import venue_configs
-    from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
-    from orchestration.lib.universe import configured_datasets, configured_symbols
+    from orchestration.sources.live.config import venue_configs
 
     datasets = set(configured_datasets(tuple(d.name for d in EXCHANGE_DATASETS), env))
     rules = configured_rules(env)
@@ -189,7 +189,7 @@ def ensure_coverage_files(data_root: Path) -> None:
     so both dbt sources are readable before the first landing or live run (the live writer
     owns the outcomes' ``dt=`` files)."""
     from orchestration.lib.landing import _atomic_write
-    from orchestration.lib.live.outcomes import OUTCOME_SCHEMA
+    from orchestration.sources.live.outcomes import OUTCOME_SCHEMA
 
     target = data_root / "raw" / "exchange" / "_live_outcomes" / "_empty" / "schema.parquet"
     if not target.exists():

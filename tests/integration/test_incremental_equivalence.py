@@ -21,7 +21,7 @@ import pytest
 
 from orchestration.lib.landing import land_partition
 from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES
-from orchestration.lib.simulated import SimulationConfig, simulate_day
+from orchestration.sources.simulated import SimulationConfig, simulate_day
 
 FIRST = date(2026, 10, 12)
 INITIAL_LAST = date(2026, 11, 8)

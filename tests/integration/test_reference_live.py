@@ -22,8 +22,6 @@ import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from orchestration.lib.reference import cftc, cftc_backfill
-from orchestration.lib.reference.http import HttpFetcher, SourceUnavailableError
 from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.reference_sources import (
     CftcSource,
@@ -31,6 +29,8 @@ from orchestration.resources.reference_sources import (
     RatesSource,
     clear_cache,
 )
+from orchestration.sources.reference import cftc, cftc_backfill
+from orchestration.sources.reference.http import HttpFetcher, SourceUnavailableError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
 FAST = {"backoff_s": 0.0, "timeout_s": 5.0}

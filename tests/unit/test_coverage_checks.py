@@ -14,7 +14,7 @@ from orchestration.defs import raw_landing
 from orchestration.defs.raw_checks import completeness_result
 from orchestration.lib import coverage
 from orchestration.lib.raw_schemas import FUNDING_RATES, PREMIUM_INDEX
-from orchestration.lib.simulated.simulate import simulate_day
+from orchestration.sources.simulated.simulate import simulate_day
 
 SUBSET = {"PERP_FRAGILITY_VENUES": "binance,bybit,okx"}
 DAYS = [date(2026, 11, 2), date(2026, 11, 3)]
