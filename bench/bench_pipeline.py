@@ -129,8 +129,8 @@ def child_floor(_: argparse.Namespace) -> dict[str, Any]:
 
 def child_landing(args: argparse.Namespace) -> dict[str, Any]:
     """Simulate and land days with direct library calls (no Dagster): raw-layer throughput."""
-    from orchestration.lib.landing import ensure_schema_files, land_partition
-    from orchestration.lib.raw_schemas import ALL_DATASETS
+    from orchestration.landing.landing import ensure_schema_files, land_partition
+    from orchestration.landing.raw_schemas import ALL_DATASETS
     from orchestration.sources.simulated import SimulationConfig, simulate_day
 
     ensure_schema_files()

@@ -47,8 +47,8 @@ def prepare() -> None:
     """Data folders, the Dagster instance and the dbt manifest (needed before defs import)."""
     from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
-    from orchestration.lib.coverage import write_plan
-    from orchestration.lib.landing import ensure_schema_files
+    from orchestration.landing.coverage import write_plan
+    from orchestration.landing.landing import ensure_schema_files
     from orchestration.lib.settings import ensure_usable_data_dir, export_data_dir
 
     ensure_usable_data_dir()

@@ -85,7 +85,7 @@ def summary(record: ImportRecord) -> str:
 def rebuild(instance: DagsterInstance | None = None) -> None:
     """Full-refresh build of every model plus the raw completeness checks, as a Dagster run."""
     from orchestration.defs.imports import FULL_REFRESH
-    from orchestration.lib.coverage import write_plan
+    from orchestration.landing.coverage import write_plan
 
     write_plan()
     result = _job("warehouse_rebuild_job").execute_in_process(

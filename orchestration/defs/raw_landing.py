@@ -21,9 +21,10 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
-from orchestration.lib import landing, settings
-from orchestration.lib.coverage import configured_rules, funding_gaps, write_plan
-from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
+from orchestration.landing import landing
+from orchestration.landing.coverage import configured_rules, funding_gaps, write_plan
+from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
+from orchestration.lib import settings
 from orchestration.lib.universe import configured_datasets
 from orchestration.resources.keys import DOMAIN_SOURCES
 from orchestration.resources.market_source import MarketSourceResource
@@ -101,7 +102,7 @@ def _row_counts(by_day: dict[date, int]) -> dict[str, object]:
     for. Dagster copies a range run's metadata onto each of its partitions, so the run total
     must not be ``dagster/row_count`` there: a one-day run gets ``dagster/row_count``, a range
     gets ``rows_in_run`` and the smallest and largest day (per-day counts: the Parquet
-    footers, ``lib.freshness.partition_rows``)."""
+    footers, ``landing.freshness.partition_rows``)."""
     if len(by_day) == 1:
         return {"dagster/row_count": next(iter(by_day.values()))}
     counts = list(by_day.values())

@@ -31,8 +31,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr
 
-from orchestration.lib import landing, settings, universe
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+from orchestration.lib import settings, universe
 from orchestration.resources.market_source import MarketSourceResource
 from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
 from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs

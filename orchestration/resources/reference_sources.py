@@ -38,7 +38,7 @@ from typing import TypeVar, cast
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.lib.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FLOWS, RATES
+from orchestration.landing.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FLOWS, RATES
 from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.market_source import MarketSourceResource
 from orchestration.sources.reference import cftc, etf_flows, rates

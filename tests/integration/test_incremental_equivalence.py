@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib.landing import land_partition
-from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES
+from orchestration.landing.landing import land_partition
+from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES
 from orchestration.sources.simulated import SimulationConfig, simulate_day
 
 FIRST = date(2026, 10, 12)

@@ -20,8 +20,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
 from orchestration.sources.liquidations.collector import Collector, CollectorSettings
 from orchestration.sources.liquidations.compaction import compact_stream_day
 from orchestration.sources.liquidations.store import read_stream_day

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
 from orchestration.sources.live import (
     AVAILABLE,
     CURRENT_ONLY,

@@ -219,8 +219,8 @@ def test_cftc_source_lands_through_the_raw_asset(loopback, tmp_path, monkeypatch
 
 def test_sources_work_as_bound_dagster_resources(loopback, tmp_path):
     """The three resources bound in a run, the way ``defs/resources.py`` binds them."""
-    from orchestration.lib import landing
-    from orchestration.lib.raw_schemas import CFTC_TFF, ETF_FLOWS, RATES
+    from orchestration.landing import landing
+    from orchestration.landing.raw_schemas import CFTC_TFF, ETF_FLOWS, RATES
 
     day = date(2025, 10, 7)
 

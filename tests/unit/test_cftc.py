@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from orchestration.lib.raw_schemas import CFTC_TFF
+from orchestration.landing.raw_schemas import CFTC_TFF
 from orchestration.sources.reference import cftc
 from orchestration.sources.reference.cftc_calendar import (
     expected_report_date,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import FUNDING_RATES, LONG_SHORT_RATIO, OPEN_INTEREST
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES, LONG_SHORT_RATIO, OPEN_INTEREST
 from orchestration.sources.importers import ImportFormatError, ImportInputError, import_files
 from orchestration.sources.importers.common import binance_symbol
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import FUNDING_RATES, OHLCV_DAILY, OPEN_INTEREST
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES, OHLCV_DAILY, OPEN_INTEREST
 from orchestration.sources.importers import ImportFormatError, import_files
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import FUNDING_RATES
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES
 from orchestration.sources.importers import (
     PARSERS,
     ImportInputError,

@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
 from orchestration.sources.liquidations import command
 from orchestration.sources.liquidations.compaction import coverage_findings, deribit_day
 from orchestration.sources.liquidations.normalise import Liquidation, Reject, normalise

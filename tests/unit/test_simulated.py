@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
-from orchestration.lib.venues import venue_rules
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
+from orchestration.landing.venues import venue_rules
 from orchestration.sources.simulated import SOURCE_NAME, SimulationConfig, phase, simulate_day
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

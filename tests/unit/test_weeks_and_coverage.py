@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from orchestration.lib.coverage import funding_gaps
-from orchestration.lib.venues import venue_rules
+from orchestration.landing.coverage import funding_gaps
+from orchestration.landing.venues import venue_rules
 from orchestration.lib.weeks import (
     iso_week_of,
     last_complete_week,

@@ -31,8 +31,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.lib import landing, settings
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+from orchestration.lib import settings
 
 MINUTE = timedelta(minutes=1)
 QUOTES = ("USDT", "USDC", "FDUSD", "BUSD", "USD")

@@ -25,8 +25,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 from orchestration.lib.universe import configured_symbols, configured_venues
 from orchestration.sources.importers.common import Reject
 from orchestration.sources.importers.parsed import Parsed

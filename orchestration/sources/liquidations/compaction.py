@@ -22,7 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
 from orchestration.sources.liquidations.store import read_stream_day
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
 from orchestration.sources.liquidations.normalise import Liquidation, Reject
 
 DEDUPE_HOURS = 2

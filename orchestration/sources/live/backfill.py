@@ -31,8 +31,8 @@ from typing import Protocol
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 from orchestration.sources.live.outcomes import DatasetOutcome, merge_outcomes
 
 LIVE_PART = "0"

@@ -19,7 +19,7 @@ from functools import cache
 
 import ccxt
 
-from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
 from orchestration.sources.live.config import VenueConfig
 
 AVAILABLE = "available"

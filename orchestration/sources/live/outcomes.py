@@ -20,8 +20,8 @@ from types import MappingProxyType
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from orchestration.landing.landing import _atomic_write  # one writer for every Parquet file
 from orchestration.lib import settings
-from orchestration.lib.landing import _atomic_write  # one writer for every Parquet file
 
 OK = "ok"
 PARTIAL = "partial"

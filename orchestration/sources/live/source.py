@@ -18,7 +18,7 @@ import ccxt
 import pyarrow as pa
 import requests
 
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
 from orchestration.sources.live.client import build_exchange
 from orchestration.sources.live.config import VenueConfig, spot_config

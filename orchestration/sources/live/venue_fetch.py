@@ -33,8 +33,8 @@ import ccxt
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 from orchestration.sources.live.capabilities import (
     AVAILABLE,
     CURRENT_ONLY,

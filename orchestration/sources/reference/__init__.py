@@ -4,7 +4,7 @@ rate and the ETH staking yield (and, optionally, USDe supply).
 Plain parsing and landing logic, no Dagster: the live resources in
 ``orchestration/resources/reference_sources.py`` call into these modules, and so do the
 one-command backfills. Each parser returns rows of the raw contract in
-``orchestration/lib/raw_schemas.py`` and says what it checked. See docs/reference-sources.md.
+``orchestration/landing/raw_schemas.py`` and says what it checked. See docs/reference-sources.md.
 """
 
 from orchestration.sources.reference.cftc import (

@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import ETF_FLOWS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import ETF_FLOWS
 from orchestration.sources.reference.calendars import is_us_trading_day
 from orchestration.sources.reference.html_tables import extract_tables
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from orchestration.lib.raw_schemas import RATES
+from orchestration.landing.raw_schemas import RATES
 
 TBILL_SERIES = "usd_tbill_3m"
 STAKING_SERIES = "eth_staking_apr"

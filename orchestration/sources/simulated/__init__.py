@@ -1,7 +1,7 @@
 """The simulated market: the pipeline's offline, deterministic default source.
 
 ``simulate_day(day, seed, config)`` returns every raw dataset of one UTC day, conformed to
-``orchestration.lib.raw_schemas``, as a pure function of its arguments. The market follows the
+``orchestration.landing.raw_schemas``, as a pure function of its arguments. The market follows the
 thesis on a repeating cycle (reset, crowded build-up, carry compression, unwind) anchored so
 that the unwind begins on 2026-11-09; see docs/simulated-market.md.
 

@@ -1,6 +1,6 @@
 """Derivatives datasets: hourly premium index, open interest, long/short ratio, dated futures.
 
-Conventions of the raw contract (orchestration/lib/raw_schemas.py): hourly rows are stamped at
+Conventions of the raw contract (orchestration/landing/raw_schemas.py): hourly rows are stamped at
 the start of the hour; end-of-day snapshots (open interest, dated futures) at 00:00 UTC of the
 next day, which dbt's ``snapshot_date`` maps back to the day; long/short rows at 00:00 UTC of
 the day they describe, holding that day's closing value.

@@ -7,8 +7,8 @@ from datetime import date
 
 import pyarrow as pa
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
 from orchestration.sources.simulated import candles, derivatives, funding, liquidations, reference
 from orchestration.sources.simulated.config import SimulationConfig
 from orchestration.sources.simulated.context import build_context

@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from orchestration.landing.raw_schemas import ALL_DATASETS, RawDataset
 from orchestration.lib import settings
-from orchestration.lib.raw_schemas import ALL_DATASETS, RawDataset
 
 PRICE_COLUMNS = frozenset(
     {"open", "high", "low", "close", "mark_price", "index_price", "future_price", "price"}
@@ -99,7 +99,7 @@ def ensure_schema_files(root: Path | None = None) -> None:
         target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
         if not target.exists():
             _atomic_write(dataset.schema.empty_table(), target)
-    from orchestration.lib.coverage import ensure_coverage_files  # coverage imports landing
+    from orchestration.landing.coverage import ensure_coverage_files  # coverage imports landing
 
     ensure_coverage_files(root.parent)  # the other files dbt's sources read
     _SCHEMA_FILES_DONE.add(root)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.lib.venues import VenueRule
+from orchestration.landing.venues import VenueRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +104,8 @@ class Expectation:
 def configured_rules(env: Mapping[str, str] | None = None) -> tuple[VenueRule, ...]:
     """The seed's perpetuals narrowed to the configured venues and symbols
     (``lib/universe.py``): what the funding coverage check expects."""
+    from orchestration.landing.venues import venue_rules
     from orchestration.lib.universe import configured_symbols, configured_venues
-    from orchestration.lib.venues import venue_rules
 
     venues = configured_venues(env)
     symbols = {v: set(configured_symbols(v, env)) for v in venues}
@@ -122,7 +122,7 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     to give it; one that publishes only today's value is (the simulated market and snapshots
     give it, and a live backfill records it as ``not available`` in its outcomes).
     """
-    from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+    from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
     from orchestration.lib.universe import configured_datasets, configured_symbols
     from orchestration.sources.live.capabilities import (
         AVAILABLE,
@@ -169,7 +169,7 @@ def plan_path(data_root: Path | None = None) -> Path:
 def write_plan(data_root: Path | None = None, env: Mapping[str, str] | None = None) -> Path:
     """Write the current configuration's expectations where dbt reads them (atomic; the same
     configuration gives the same bytes). Called before every landing, import and build."""
-    from orchestration.lib.landing import _atomic_write
+    from orchestration.landing.landing import _atomic_write
 
     table = pa.Table.from_pylist(
         [
@@ -188,7 +188,7 @@ def ensure_coverage_files(data_root: Path) -> None:
     """The plan (when none was written yet) and a zero-row typed file under ``_live_outcomes``,
     so both dbt sources are readable before the first landing or live run (the live writer
     owns the outcomes' ``dt=`` files)."""
-    from orchestration.lib.landing import _atomic_write
+    from orchestration.landing.landing import _atomic_write
     from orchestration.sources.live.outcomes import OUTCOME_SCHEMA
 
     target = data_root / "raw" / "exchange" / "_live_outcomes" / "_empty" / "schema.parquet"
