@@ -45,11 +45,11 @@ def _week(text: str) -> str:
 
 def prepare() -> None:
     """Data folders, the Dagster instance and the dbt manifest (needed before defs import)."""
-    from orchestration.dbt_project import dbt_project
     from orchestration.instance import ensure_dagster_home
     from orchestration.landing.coverage import write_plan
     from orchestration.landing.landing import ensure_schema_files
     from orchestration.lib.settings import ensure_usable_data_dir, export_data_dir
+    from orchestration.warehouse.dbt_project import dbt_project
 
     ensure_usable_data_dir()
     export_data_dir()  # the data directory may have changed since dbt_project was imported
@@ -85,7 +85,7 @@ def _parse_cache() -> Path:
 
 def _latest_dbt_source_edit() -> float:
     """mtime of the most recently edited file dbt parses (one walk of the project)."""
-    from orchestration.dbt_project import dbt_project
+    from orchestration.warehouse.dbt_project import dbt_project
 
     project = dbt_project.project_dir
     sources = [project / "dbt_project.yml", project / "profiles.yml"]
@@ -109,7 +109,7 @@ def _written_before(artifact: Path, edited: float) -> bool:
 
 def _parse_into_data_dir() -> None:
     """``dbt parse`` into the data directory's target (partial when its cache exists)."""
-    from orchestration.dbt_project import dbt_cli
+    from orchestration.warehouse.dbt_project import dbt_cli
 
     invocation = dbt_cli().cli(["parse"], target_path=_parse_cache().parent, raise_on_error=False)
     invocation.wait()
@@ -179,7 +179,7 @@ def run_range(
         raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
     landed = time.perf_counter()
     print(f"landed {start}..{end} in {landed - began:.1f} s")
-    from orchestration.lib.incremental import LANDED_FROM_TAG
+    from orchestration.warehouse.incremental import LANDED_FROM_TAG
 
     build = _definitions().resolve_job_def("warehouse_job").execute_in_process(
         instance=_instance(instance),

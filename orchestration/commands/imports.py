@@ -216,7 +216,7 @@ def cmd_forget_import(args: argparse.Namespace) -> None:
 def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
     """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
     from orchestration.lib import settings
-    from orchestration.lib.warehouse_lock import warehouse_lock
+    from orchestration.warehouse.warehouse_lock import warehouse_lock
 
     _prepare()
     with warehouse_lock(exclusive=True):

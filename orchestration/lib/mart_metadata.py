@@ -5,9 +5,9 @@ every model and test event: run bookkeeping, not facts about the table. :func:`t
 facts (a failed test's row count). Marts (``fct_``/``dim_``) get a profile after the build, read
 from the warehouse read-only (:func:`mart_profiles`): the row count (``dagster/row_count``, which
 the UI shows in the asset header), the date coverage, and a Markdown preview of the latest rows.
-The project's dbt resource skips dagster-dbt's in-process adapter (orchestration/dbt_project.py)
-so its ``fetch_row_counts()`` is not available; one DuckDB connection for every mart costs
-a few tens of milliseconds.
+The project's dbt resource skips dagster-dbt's in-process adapter
+(orchestration/warehouse/dbt_project.py) so its ``fetch_row_counts()`` is not available; one
+DuckDB connection for every mart costs a few tens of milliseconds.
 """
 
 from __future__ import annotations

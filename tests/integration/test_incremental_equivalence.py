@@ -62,7 +62,7 @@ def _reland_with_changed_rate(day: date) -> None:
 
 
 def _dbt(args: list[str]) -> dict:
-    from orchestration.dbt_project import dbt_cli
+    from orchestration.warehouse.dbt_project import dbt_cli
 
     invocation = dbt_cli().cli(
         args, raise_on_error=False

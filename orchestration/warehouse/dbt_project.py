@@ -32,7 +32,7 @@ def project() -> DbtProject:
 
 
 def __getattr__(name: str) -> DbtProject:
-    """``from orchestration.dbt_project import dbt_project`` builds the project lazily."""
+    """``from orchestration.warehouse.dbt_project import dbt_project`` builds the project lazily."""
     if name == "dbt_project":
         return project()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
