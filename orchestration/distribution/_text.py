@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape as html_escape
 from typing import Any
 
-from orchestration.lib.distribution._model import Alert, Report, summary_lines
+from orchestration.distribution._model import Alert, Report, summary_lines
 
 _SLACK_TEXT_LIMIT = 2900  # a section block holds 3000 characters
 

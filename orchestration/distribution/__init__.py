@@ -8,7 +8,7 @@ Public API (the Dagster resource is ``orchestration.resources.distribution``):
 * :func:`deliver` - a report through every channel with bounded retries, returning a
   :class:`DeliveryReport` of per-channel :class:`ChannelOutcome`;
 * :class:`Alert` and :func:`notify` - pipeline alerts through e-mail and webhook;
-* :mod:`~orchestration.lib.distribution.sensors_support` - alert texts for failed runs and
+* :mod:`~orchestration.distribution.sensors_support` - alert texts for failed runs and
   failed asset checks;
 * :class:`PermanentDeliveryError` / :class:`DeliveryError` - how a channel says "do not
   retry" / "retry may help"; :func:`mask_url` and :class:`Redactor` keep secrets out of text.
@@ -16,7 +16,7 @@ Public API (the Dagster resource is ``orchestration.resources.distribution``):
 See ``docs/distribution.md``.
 """
 
-from orchestration.lib.distribution._model import (
+from orchestration.distribution._model import (
     Alert,
     AlertChannel,
     ChannelOutcome,
@@ -29,11 +29,11 @@ from orchestration.lib.distribution._model import (
     stable_name,
     week_from_path,
 )
-from orchestration.lib.distribution._redact import Redactor, mask_url
-from orchestration.lib.distribution.deliver import deliver, delivery_budget, notify
-from orchestration.lib.distribution.filedrop import FileDrop, IndexEntry
-from orchestration.lib.distribution.smtp import EmailChannel
-from orchestration.lib.distribution.webhook import WebhookChannel
+from orchestration.distribution._redact import Redactor, mask_url
+from orchestration.distribution.deliver import deliver, delivery_budget, notify
+from orchestration.distribution.filedrop import FileDrop, IndexEntry
+from orchestration.distribution.smtp import EmailChannel
+from orchestration.distribution.webhook import WebhookChannel
 
 __all__ = [
     "Alert",

@@ -30,7 +30,7 @@ from typing import Any
 
 import jinja2
 
-from orchestration.lib.distribution._model import (
+from orchestration.distribution._model import (
     STABLE_NAME_RE,
     PermanentDeliveryError,
     Report,

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from orchestration.lib.distribution._model import (
+from orchestration.distribution._model import (
     Alert,
     AlertChannel,
     ChannelOutcome,
@@ -36,7 +36,7 @@ from orchestration.lib.distribution._model import (
     check_week,
     week_from_path,
 )
-from orchestration.lib.distribution.filedrop import FileDrop
+from orchestration.distribution.filedrop import FileDrop
 from orchestration.lib.retry_policy import (
     AttemptBudget,
     RetryAfterTooLong,

@@ -22,14 +22,14 @@ from typing import Any
 
 import requests
 
-from orchestration.lib.distribution import _text
-from orchestration.lib.distribution._model import (
+from orchestration.distribution import _text
+from orchestration.distribution._model import (
     Alert,
     DeliveryError,
     PermanentDeliveryError,
     Report,
 )
-from orchestration.lib.distribution._redact import Redactor, mask_url
+from orchestration.distribution._redact import Redactor, mask_url
 from orchestration.lib.retry_policy import retry_after_seconds
 
 _TRANSIENT_STATUS = frozenset({408, 425, 429})

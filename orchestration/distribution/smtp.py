@@ -26,15 +26,15 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from pathlib import Path
 
-from orchestration.lib.distribution import _text
-from orchestration.lib.distribution._model import (
+from orchestration.distribution import _text
+from orchestration.distribution._model import (
     Alert,
     DeliveryError,
     PermanentDeliveryError,
     Report,
     stable_name,
 )
-from orchestration.lib.distribution._redact import Redactor
+from orchestration.distribution._redact import Redactor
 
 DEFAULT_MAX_ATTACHMENT_BYTES = 20_000_000  # common relay limits sit at 20-25 MB
 
