@@ -75,7 +75,7 @@ def check_live_sources() -> None:
     """Fail fast, naming them, when none of the URLs this run calls answers; warn when some
     do not."""
     from orchestration.landing.raw_schemas import ALL_DATASETS
-    from orchestration.lib.reachability import planned_urls, unreachable
+    from orchestration.resources.reachability import planned_urls, unreachable
 
     datasets = universe.configured_datasets(tuple(d.name for d in ALL_DATASETS))
     urls = planned_urls(universe.configured_venues(), datasets, universe.configured_api_urls())
