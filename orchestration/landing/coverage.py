@@ -21,7 +21,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from orchestration.landing.venues import VenueRule
+from orchestration.lib.venues import VenueRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +104,8 @@ class Expectation:
 def configured_rules(env: Mapping[str, str] | None = None) -> tuple[VenueRule, ...]:
     """The seed's perpetuals narrowed to the configured venues and symbols
     (``lib/universe.py``): what the funding coverage check expects."""
-    from orchestration.landing.venues import venue_rules
     from orchestration.lib.universe import configured_symbols, configured_venues
+    from orchestration.lib.venues import venue_rules
 
     venues = configured_venues(env)
     symbols = {v: set(configured_symbols(v, env)) for v in venues}

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from orchestration.landing.venues import venue_rules, venues
+from orchestration.lib.venues import venue_rules, venues
 
 VENUES_ENV = "PERP_FRAGILITY_VENUES"
 SYMBOLS_ENV = "PERP_FRAGILITY_SYMBOLS"

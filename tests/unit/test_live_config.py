@@ -7,7 +7,7 @@ from datetime import date
 import ccxt
 import pytest
 
-from orchestration.landing.venues import venue_rules
+from orchestration.lib.venues import venue_rules
 from orchestration.resources.live_market import LiveMarketSource
 from orchestration.sources.live import (
     CURRENT_ONLY,

@@ -18,7 +18,7 @@ import pytest
 
 from orchestration.landing import landing
 from orchestration.landing.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
-from orchestration.landing.venues import venue_rules
+from orchestration.lib.venues import venue_rules
 from orchestration.sources.simulated import SOURCE_NAME, SimulationConfig, phase, simulate_day
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 
 from orchestration.landing.coverage import funding_gaps
-from orchestration.landing.venues import venue_rules
+from orchestration.lib.venues import venue_rules
 from orchestration.lib.weeks import (
     iso_week_of,
     last_complete_week,

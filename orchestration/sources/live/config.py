@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from orchestration.landing.venues import venue_rules
+from orchestration.lib.venues import venue_rules
 
 # Placeholders for window parameters (see ``VenueConfig.window_params``).
 WINDOW_START = "start"  # first millisecond of the window (inclusive)

@@ -1,7 +1,7 @@
 """What trades where: perpetuals from the venue seed, plus per-venue size and behaviour.
 
 The venues, symbols, intervals, baselines and caps come from the dbt seed via
-:func:`orchestration.landing.venues.venue_rules` (the single table of venue facts). This module
+:func:`orchestration.lib.venues.venue_rules` (the single table of venue facts). This module
 adds only what the seed does not hold and a simulation needs: how big each venue is, its
 contract sizes, which datasets ccxt offers for it, and which funding formula it uses.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from orchestration.landing.venues import venue_rules
+from orchestration.lib.venues import venue_rules
 from orchestration.sources.simulated.config import SimulationConfig
 
 EXTRA_SYMBOL_SCALE = 0.1
