@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from orchestration.sources.reference.calendars import is_us_trading_day
-from orchestration.sources.reference.cftc_calendar import release_date_for
+from orchestration.lib.calendars import is_us_trading_day
+from orchestration.lib.cftc_calendar import release_date_for
 
 
 def expected_latest_day(domain: str, today: date) -> date:

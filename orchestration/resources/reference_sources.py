@@ -39,10 +39,10 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.landing.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FLOWS, RATES
+from orchestration.lib.calendars import is_us_trading_day
 from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.market_source import MarketSourceResource
 from orchestration.sources.reference import cftc, etf_flows, rates
-from orchestration.sources.reference.calendars import is_us_trading_day
 from orchestration.sources.reference.http import (
     BROWSER_USER_AGENT,
     DEFAULT_USER_AGENT,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from orchestration.sources.reference import calendars, cftc_calendar
+from orchestration.lib import calendars, cftc_calendar
 from orchestration.sources.simulated import calendar as simulated_calendar
 from orchestration.sources.simulated.config import SimulationConfig
 from orchestration.sources.simulated.reference import cftc_columns, etf_columns, rates_columns

@@ -11,12 +11,12 @@ import pyarrow as pa
 import pytest
 
 from orchestration.landing.raw_schemas import CFTC_TFF
-from orchestration.sources.reference import cftc
-from orchestration.sources.reference.cftc_calendar import (
+from orchestration.lib.cftc_calendar import (
     expected_report_date,
     overdue_report_dates,
     release_date_for,
 )
+from orchestration.sources.reference import cftc
 from orchestration.sources.reference.http import SourceHttpError
 
 # ../shared/data relative to the project root (tests/unit/ -> parents[3] is the workspace)

@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 
 from orchestration.landing import landing
 from orchestration.landing.raw_schemas import CFTC_TFF
-from orchestration.sources.reference.cftc_calendar import release_date_for
+from orchestration.lib.cftc_calendar import release_date_for
 from orchestration.sources.reference.cftc_layout import TFF_COLUMNS
 from orchestration.sources.reference.http import HttpFetcher, SourceHttpError
 

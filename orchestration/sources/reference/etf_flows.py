@@ -39,7 +39,7 @@ import pyarrow as pa
 
 from orchestration.landing import landing
 from orchestration.landing.raw_schemas import ETF_FLOWS
-from orchestration.sources.reference.calendars import is_us_trading_day
+from orchestration.lib.calendars import is_us_trading_day
 from orchestration.sources.reference.html_tables import extract_tables
 
 SOURCE_LIVE = "farside"

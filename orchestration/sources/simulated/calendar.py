@@ -3,7 +3,7 @@
 Everything here is a function of the date alone (no network), so a simulated day never
 depends on anything but its inputs. Expiry and listing rules follow the venues' published
 conventions. US trading and bond days come from the same ``holidays``-based calendars the
-live reference sources use (``orchestration/sources/reference/calendars.py``), so a simulated ETF
+live reference sources use (``orchestration/lib/calendars.py``), so a simulated ETF
 flow or T-bill gap falls on exactly the days the real series has one.
 """
 
@@ -13,12 +13,12 @@ import calendar as _stdlib_calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from orchestration.sources.reference.calendars import (
+from orchestration.lib.calendars import (
     is_us_bond_day,
     is_us_trading_day,
     last_bond_day,
 )
-from orchestration.sources.reference.cftc_calendar import release_date_for
+from orchestration.lib.cftc_calendar import release_date_for
 
 FRIDAY = 4
 TUESDAY = 1

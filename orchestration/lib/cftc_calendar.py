@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from orchestration.sources.reference.calendars import federal_holidays, is_federal_business_day
+from orchestration.lib.calendars import federal_holidays, is_federal_business_day
 
 RELEASE_TIME_ET = time(15, 30)
 NEW_YORK = ZoneInfo("America/New_York")
