@@ -46,8 +46,8 @@ def _job(name: str):  # noqa: ANN202 - a dagster JobDefinition
 
 
 def _prepare() -> None:
-    """``cli.prepare`` (it writes the coverage plan), a configuration error in one line."""
-    from orchestration.cli import prepare
+    """``prepare`` (it writes the coverage plan), a configuration error in one line."""
+    from orchestration.commands.prepare import prepare
     from orchestration.lib.universe import UniverseError
 
     try:
