@@ -4,27 +4,42 @@ Each fetcher returns a :class:`DatasetBatch`: rows in the raw contract's columns
 validated: NaN, negative or missing values are passed on for the landing to quarantine), the
 counters of what normalising did, and problems in words. Window: ``[start_ms, end_ms)``, whole
 UTC days. Time stamps come from the venue; a value the venue publishes only "now" (no history)
-is kept only when the venue's own clock puts it inside the window.
+is kept only when the venue's own clock puts it inside the window. The loop over symbols,
+the paging and the batch they fill are shared by every dataset (``fetch_loop.py``); this
+module says, per dataset, what to ask for and how the answer maps to rows.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import ccxt
 
 from orchestration.sources.live.capabilities import CURRENT_ONLY
+from orchestration.sources.live.fetch_loop import (
+    Candles,
+    DatasetBatch,
+    ResolvedSymbol,
+    Row,
+    Window,
+    base_row,
+    current_values,
+    each_symbol,
+    error_text,
+    history_fetch,
+    in_window,
+    paged,
+    perp_targets,
+    perps,
+    resolve_market,
+)
 from orchestration.sources.live.series import (
     DAY_MS,
     HOUR_MS,
-    SeriesResult,
     VenueContext,
-    fetch_series,
     ms_to_datetime,
     normalise_entries,
     round_ms,
@@ -32,44 +47,6 @@ from orchestration.sources.live.series import (
 
 MINUTE_MS = 60_000
 USD_LIKE = frozenset({"USD", "USDT", "USDC"})
-
-
-@dataclass
-class DatasetBatch:
-    """Rows of one dataset for one venue over the window, with what happened on the way.
-
-    Attributes:
-        rows: raw-contract dicts (``source``/``venue`` filled in).
-        counts: normalisation counters (duplicates merged, reordered, out of window, ...).
-        problems: gaps and anomalies in words (end up in the outcome message).
-        failed_symbols: symbol -> error, for symbols whose requests failed.
-        mode: ``history`` or ``current`` (today's value only).
-        expected_by_day: rows due per day when the schedule cannot say (dated futures,
-            current snapshots); None for schedule-driven datasets.
-    """
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
-    problems: list[str] = field(default_factory=list)
-    failed_symbols: dict[str, str] = field(default_factory=dict)
-    mode: str = "history"
-    expected_by_day: dict[date, int] | None = None
-
-
-def _err(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text[:200]}"
-
-
-def _base_row(ctx: VenueContext, symbol: str, base: str) -> dict[str, Any]:
-    return {"source": ctx.config.source, "venue": ctx.config.venue, "symbol": symbol,
-            "base_asset": base}
-
-
-def _placeholders(ctx: VenueContext, symbol: str, base: str, n: int, extra: Mapping[str, Any]
-                  ) -> list[dict[str, Any]]:
-    """Rows standing for records ccxt's parser dropped: the landing quarantines them."""
-    return [{**_base_row(ctx, symbol, base), **extra} for _ in range(n)]
 
 
 def _interval_hours(value: Any) -> float | None:
@@ -97,167 +74,17 @@ def _confirmed_intervals(stamps: list[int], meta_hours: float | None) -> list[fl
     return out
 
 
-def _perps(ctx: VenueContext) -> list[tuple[str, str]]:
-    return list(ctx.config.perps.items())
-
-
-def _resolve(ctx: VenueContext, batch: DatasetBatch, symbol: str) -> dict[str, Any] | None:
-    try:
-        market = ctx.market(symbol)
-    except ccxt.BaseError as error:
-        batch.failed_symbols[symbol] = _err(error)
-        return None
-    if market is None:
-        batch.failed_symbols[symbol] = (
-            f"{symbol} is not listed on {ctx.config.venue} (delisted or renamed?) "
-            "after reloading markets"
-        )
-    return market
-
-
-def _in_window(ts: int | None, start_ms: int, end_ms: int) -> bool:
-    return ts is not None and start_ms <= ts < end_ms
-
-
-# ------------------------------------------------------------------ per-symbol loop
-
-Row = dict[str, Any]
-Candles = dict[int, list[Any]]
-"""Open time (ms) -> [open time, open, high, low, close, volume]."""
-Fetched = TypeVar("Fetched")
-
-
-@dataclass(frozen=True, slots=True)
-class _Window:
-    """One dataset of one venue being fetched over ``[start_ms, end_ms)``: the dataset's fetch
-    and row mapper call the venue through ``ctx`` and add counters and problems to ``batch``."""
-
-    ctx: VenueContext
-    batch: DatasetBatch
-    start_ms: int
-    end_ms: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Symbol:
-    """A configured symbol, resolved to its ccxt market.
-
-    Attributes:
-        base: the base asset it is configured for (``BTC``).
-        symbol: ccxt unified symbol.
-        market: its ccxt market (contract size, inverse, the venue's interval metadata).
-        columns: what each of its rows carries besides source, venue, symbol and base
-            (``market_type``, ``kind``), placeholder rows included.
-    """
-
-    base: str
-    symbol: str
-    market: dict[str, Any]
-    columns: Mapping[str, Any]
-
-    def row(self, ctx: VenueContext, **values: Any) -> Row:
-        """A raw-contract row of this symbol: identity columns first, then ``values``."""
-        return {**_base_row(ctx, self.symbol, self.base), **self.columns, **values}
-
-
-Target = tuple[str, str, Mapping[str, Any]]
-"""(base asset, ccxt symbol, columns of its rows): what :func:`_each_symbol` resolves."""
-
-
-def _perp_targets(ctx: VenueContext, **columns: Any) -> list[Target]:
-    return [(base, symbol, columns) for base, symbol in _perps(ctx)]
-
-
-def _each_symbol(ctx: VenueContext, start_ms: int, end_ms: int, targets: Iterable[Target],
-                 fetch: Callable[[_Window, _Symbol], tuple[Fetched, int]],
-                 to_rows: Callable[[_Window, _Symbol, Fetched], list[Row]]) -> DatasetBatch:
-    """The loop the per-symbol history datasets share (funding, premium index, daily candles,
-    open interest, long/short), so that each fetcher only says what to ask for and how to map
-    the answer.
-
-    Per target: resolve the market (one not listed fails that symbol, not the dataset);
-    ``fetch`` it, getting the data and the number of records ccxt's parser dropped (a ccxt
-    error fails that symbol only, the others go on); put a placeholder row for every dropped
-    record, so the landing quarantines and counts it; then map the data ``to_rows``.
-    """
-    window = _Window(ctx, DatasetBatch(), start_ms, end_ms)
-    batch = window.batch
-    for base, symbol, columns in targets:
-        market = _resolve(ctx, batch, symbol)
-        if market is None:
-            continue
-        target = _Symbol(base, symbol, market, columns)
-        try:
-            fetched, lost = fetch(window, target)
-        except ccxt.BaseError as error:
-            batch.failed_symbols[symbol] = _err(error)
-            continue
-        batch.counts["parser_discarded"] += lost
-        batch.rows.extend(_placeholders(ctx, symbol, base, lost, columns))
-        batch.rows.extend(to_rows(window, target, fetched))
-    return batch
-
-
-def _paged(ctx: VenueContext, describe: str, method: Callable[..., list[Any]], symbol: str,
-           args: tuple[Any, ...], dataset: str, start_ms: int, end_ms: int, limit: int,
-           *, min_span_ms: int = HOUR_MS) -> SeriesResult:
-    """A ccxt history method over ``[start, end)``, paged by :func:`fetch_series`.
-
-    The history methods used here share the shape
-    ``method(symbol, *args, since=, limit=, params=)`` (``args``: a timeframe, or nothing);
-    ``dataset`` picks the venue's window parameters (``until`` or its own names).
-    """
-    return fetch_series(
-        ctx, describe,
-        lambda s, u, n: method(symbol, *args, since=s, limit=n,
-                               params=ctx.window_params(dataset, s, u)),
-        start_ms, end_ms, limit, min_span_ms=min_span_ms,
-    )
-
-
-def _history(describe: str, dataset: str, default_limit: int, method: Callable[..., list[Any]],
-             *args: Any, offset_ms: int = 0, min_span_ms: int = HOUR_MS,
-             ) -> Callable[[_Window, _Symbol], tuple[list[Row], int]]:
-    """The ``fetch`` of :func:`_each_symbol` for one history method: its entries over the
-    window (moved by ``offset_ms``), the pagination's problems recorded on the batch."""
-
-    def fetch(window: _Window, target: _Symbol) -> tuple[list[Row], int]:
-        ctx = window.ctx
-        series = _paged(ctx, f"{describe} {target.symbol}", method, target.symbol, args, dataset,
-                        window.start_ms + offset_ms, window.end_ms + offset_ms,
-                        ctx.config.page_limit(dataset, default_limit), min_span_ms=min_span_ms)
-        window.batch.problems.extend(series.problems)
-        return series.entries, series.discarded_by_parser
-
-    return fetch
-
-
-def _current(ctx: VenueContext, batch: DatasetBatch, symbols: list[str], has: str,
-             describe_all: str, fetch_all: Callable[[list[str]], dict[str, Row]],
-             describe_one: str, fetch_one: Callable[[str], Row]) -> dict[str, Row] | None:
-    """Today's values of ``symbols``: one request for all where the venue has ``has`` (a ccxt
-    ``has`` key), else one request per symbol. On a ccxt error every symbol fails (None)."""
-    try:
-        if ctx.exchange.has.get(has) in (True, "emulated"):
-            return dict(ctx.call(describe_all, lambda: fetch_all(symbols)))
-        return {s: ctx.call_symbol(f"{describe_one} {s}", lambda s=s: fetch_one(s))
-                for s in symbols}
-    except ccxt.BaseError as error:
-        for symbol in symbols:
-            batch.failed_symbols.setdefault(symbol, _err(error))
-        return None
-
-
 # --------------------------------------------------------------------------- funding
 
 
 def fetch_funding(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Settlements from ``fetchFundingRateHistory``, one row each, in ``[start, end)``."""
-    history = _history("funding", "funding_rates", 200, ctx.exchange.fetch_funding_rate_history)
-    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), history, _funding_rows)
+    history = history_fetch("funding", "funding_rates", 200,
+                            ctx.exchange.fetch_funding_rate_history)
+    return each_symbol(ctx, start_ms, end_ms, perp_targets(ctx), history, _funding_rows)
 
 
-def _funding_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+def _funding_rows(window: Window, target: ResolvedSymbol, series: list[Row]) -> list[Row]:
     """Stamps rounded to the minute (they jitter), off-grid points dropped where the venue
     samples finer than it settles, the interval taken from the entry, the config or the
     market's interval where the neighbouring settlements confirm it."""
@@ -272,7 +99,7 @@ def _funding_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[R
         on_grid = [e for e in entries if e["timestamp"] is None or e["timestamp"] % grid == 0]
         counts["resampled"] += len(entries) - len(on_grid)
         entries = on_grid
-    inside = [e for e in entries if e["timestamp"] is None or _in_window(
+    inside = [e for e in entries if e["timestamp"] is None or in_window(
         e["timestamp"], window.start_ms, window.end_ms)]
     counts["out_of_window"] += len(entries) - len(inside)
     meta = None
@@ -306,7 +133,7 @@ def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
              start_ms: int, end_ms: int, limit: int, dataset: str,
              ) -> tuple[Candles, int]:
     """Candles keyed by open time in ``[start, end)``; returns (candles, parser_discarded)."""
-    series = _paged(ctx, describe, method, symbol, (timeframe,), dataset, start_ms, end_ms, limit)
+    series = paged(ctx, describe, method, symbol, (timeframe,), dataset, start_ms, end_ms, limit)
     batch.problems.extend(series.problems)
     entries = [
         {"timestamp": c[0], "open": c[1], "high": c[2], "low": c[3], "close": c[4],
@@ -317,7 +144,7 @@ def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
     out: Candles = {}
     for e in entries:
         ts = e["timestamp"]
-        if not _in_window(ts, start_ms, end_ms):
+        if not in_window(ts, start_ms, end_ms):
             batch.counts["out_of_window"] += 1
             continue
         if ts in out:  # conflicting duplicate candle: keep the first, count it
@@ -339,11 +166,11 @@ def fetch_premium_index(ctx: VenueContext, start_ms: int, end_ms: int, capabilit
     """Hourly mark and index closes (history), or the current mark/index (current only)."""
     if capability == CURRENT_ONLY:
         return _premium_snapshot(ctx, start_ms, end_ms)
-    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), _mark_and_index,
+    return each_symbol(ctx, start_ms, end_ms, perp_targets(ctx), _mark_and_index,
                         _premium_rows)
 
 
-def _mark_and_index(window: _Window, target: _Symbol) -> tuple[tuple[Candles, Candles], int]:
+def _mark_and_index(window: Window, target: ResolvedSymbol) -> tuple[tuple[Candles, Candles], int]:
     ctx, batch, symbol = window.ctx, window.batch, target.symbol
     start_ms, end_ms = window.start_ms, window.end_ms
     limit = ctx.config.page_limit("premium_index", 500)
@@ -354,7 +181,7 @@ def _mark_and_index(window: _Window, target: _Symbol) -> tuple[tuple[Candles, Ca
     return (mark, index), lost_m + lost_i
 
 
-def _premium_rows(window: _Window, target: _Symbol, closes: tuple[Candles, Candles]
+def _premium_rows(window: Window, target: ResolvedSymbol, closes: tuple[Candles, Candles]
                   ) -> list[Row]:
     """One row per hour with a mark or an index candle (the other side None when missing)."""
     mark, index = closes
@@ -372,26 +199,26 @@ def _premium_rows(window: _Window, target: _Symbol, closes: tuple[Candles, Candl
 def _premium_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     batch = DatasetBatch(mode="current", expected_by_day={})
     ex = ctx.exchange
-    symbols = [s for _, s in _perps(ctx) if _resolve(ctx, batch, s) is not None]
-    snapshots = _current(ctx, batch, symbols, "fetchFundingRates", "funding rates",
+    symbols = [s for _, s in perps(ctx) if resolve_market(ctx, batch, s) is not None]
+    snapshots = current_values(ctx, batch, symbols, "fetchFundingRates", "funding rates",
                          ex.fetch_funding_rates, "ticker", ex.fetch_ticker)
     if snapshots is None:
         return batch
     clock = ctx.response_time_ms()
-    for base, symbol in _perps(ctx):
+    for base, symbol in perps(ctx):
         snap = snapshots.get(symbol)
         if snap is None:
             if symbol in symbols:
                 batch.failed_symbols[symbol] = f"no current value returned for {symbol}"
             continue
         ts = snap.get("timestamp") or clock
-        if not _in_window(ts, start_ms, end_ms):
+        if not in_window(ts, start_ms, end_ms):
             batch.counts["current_outside_window"] += 1
             continue
         day = ms_to_datetime(ts).date()
         batch.expected_by_day[day] = batch.expected_by_day.get(day, 0) + 1
         batch.rows.append({
-            **_base_row(ctx, symbol, base),
+            **base_row(ctx, symbol, base),
             "ts": ms_to_datetime((ts // HOUR_MS) * HOUR_MS),
             "mark_price": snap.get("markPrice"),
             "index_price": snap.get("indexPrice"),
@@ -405,11 +232,11 @@ def _premium_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetB
 def fetch_ohlcv_daily(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Daily candles of every configured perpetual (perp API) and spot pair (spot API: on
     Binance a separate client, since the USD-M client resolves ``BTC/USDT`` to the perp)."""
-    batch = _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx, market_type="perp"),
+    batch = each_symbol(ctx, start_ms, end_ms, perp_targets(ctx, market_type="perp"),
                          _ohlcv_candles, _ohlcv_rows)
     spots = [(b, s, {"market_type": "spot"}) for b, s in ctx.config.spots.items() if s]
     if spots:
-        _merge(batch, _each_symbol(ctx.spot(), start_ms, end_ms, spots, _ohlcv_candles,
+        _merge(batch, each_symbol(ctx.spot(), start_ms, end_ms, spots, _ohlcv_candles,
                                    _ohlcv_rows))
     return batch
 
@@ -422,13 +249,13 @@ def _merge(into: DatasetBatch, other: DatasetBatch) -> None:
     into.failed_symbols.update(other.failed_symbols)
 
 
-def _ohlcv_candles(window: _Window, target: _Symbol) -> tuple[Candles, int]:
+def _ohlcv_candles(window: Window, target: ResolvedSymbol) -> tuple[Candles, int]:
     return _daily_candles(window.ctx, window.batch, f"1d {target.symbol}",
                           window.ctx.exchange.fetch_ohlcv, target.symbol, window.start_ms,
                           window.end_ms)
 
 
-def _ohlcv_rows(window: _Window, target: _Symbol, candles: Candles) -> list[Row]:
+def _ohlcv_rows(window: Window, target: ResolvedSymbol, candles: Candles) -> list[Row]:
     return [
         target.row(window.ctx, ts=ms_to_datetime(ts), open=c[1], high=c[2], low=c[3],
                    close=c[4], volume_base=c[5])
@@ -455,7 +282,7 @@ def _oi_row(ctx: VenueContext, market: dict[str, Any], symbol: str, base: str,
         oi_base = base_volume if base_volume is not None else (
             amount * size if amount is not None else None)
         usd = value if market.get("quote") in USD_LIKE else None
-    return {**_base_row(ctx, symbol, base), "kind": kind, "ts": ms_to_datetime(ts),
+    return {**base_row(ctx, symbol, base), "kind": kind, "ts": ms_to_datetime(ts),
             "oi_contracts": contracts, "oi_base": oi_base, "oi_usd": usd}
 
 
@@ -470,14 +297,14 @@ def fetch_open_interest(ctx: VenueContext, start_ms: int, end_ms: int, capabilit
     (``(D 00:00, D+1 00:00]``), or the current value where the venue has no history."""
     if capability == CURRENT_ONLY:
         return _oi_snapshot(ctx, start_ms, end_ms)
-    history = _history("open interest", "open_interest", 200,
+    history = history_fetch("open interest", "open_interest", 200,
                        ctx.exchange.fetch_open_interest_history, ctx.config.oi_timeframe,
                        offset_ms=1)
-    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx, kind="perp"), history,
+    return each_symbol(ctx, start_ms, end_ms, perp_targets(ctx, kind="perp"), history,
                         _oi_rows)
 
 
-def _oi_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+def _oi_rows(window: Window, target: ResolvedSymbol, series: list[Row]) -> list[Row]:
     """The last point of each day in ``(start, end]``, with a problem where that point is
     more than an hour before the day's close."""
     batch = window.batch
@@ -508,13 +335,13 @@ def _oi_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
 def _oi_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     batch = DatasetBatch(mode="current", expected_by_day={})
     ex = ctx.exchange
-    resolved = {s: m for _, s in _perps(ctx) if (m := _resolve(ctx, batch, s)) is not None}
-    values = _current(ctx, batch, list(resolved), "fetchOpenInterests", "open interests",
+    resolved = {s: m for _, s in perps(ctx) if (m := resolve_market(ctx, batch, s)) is not None}
+    values = current_values(ctx, batch, list(resolved), "fetchOpenInterests", "open interests",
                       ex.fetch_open_interests, "open interest", ex.fetch_open_interest)
     if values is None:
         return batch
     clock = ctx.response_time_ms()
-    for base, symbol in _perps(ctx):
+    for base, symbol in perps(ctx):
         if symbol not in resolved:
             continue
         entry = values.get(symbol)
@@ -536,18 +363,18 @@ def _oi_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
 
 def fetch_long_short(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
     """Account long/short ratio history (daily), one row per published point."""
-    history = _history("long/short", "long_short_ratio", 200,
+    history = history_fetch("long/short", "long_short_ratio", 200,
                        ctx.exchange.fetch_long_short_ratio_history, ctx.config.ls_timeframe,
                        min_span_ms=DAY_MS)
-    return _each_symbol(ctx, start_ms, end_ms, _perp_targets(ctx), history, _long_short_rows)
+    return each_symbol(ctx, start_ms, end_ms, perp_targets(ctx), history, _long_short_rows)
 
 
-def _long_short_rows(window: _Window, target: _Symbol, series: list[Row]) -> list[Row]:
+def _long_short_rows(window: Window, target: ResolvedSymbol, series: list[Row]) -> list[Row]:
     """Each point in the window, with the long share of accounts the ratio implies."""
     rows = []
     for e in normalise_entries(series, lambda e: e.get("timestamp"), window.batch.counts):
         ts = e.get("timestamp")
-        if ts is not None and not _in_window(ts, window.start_ms, window.end_ms):
+        if ts is not None and not in_window(ts, window.start_ms, window.end_ms):
             window.batch.counts["out_of_window"] += 1
             continue
         ratio = e.get("longShortRatio")
@@ -581,7 +408,7 @@ def _index_closes(ctx: VenueContext, batch: DatasetBatch, base: str, start_ms: i
     cfg = ctx.config
     perp = cfg.perps[base]
     if cfg.futures_index == "funding_history":
-        series = _paged(
+        series = paged(
             ctx, f"index via funding {perp}", ctx.exchange.fetch_funding_rate_history, perp, (),
             "funding_rates", start_ms + HOUR_MS, end_ms + HOUR_MS,
             cfg.page_limit("funding_rates", 200),
@@ -626,7 +453,7 @@ def fetch_dated_futures(ctx: VenueContext, start_ms: int, end_ms: int) -> Datase
         try:
             index = _index_closes(ctx, batch, base, start_ms, end_ms)
         except ccxt.BaseError as error:
-            batch.failed_symbols[f"{base} index"] = _err(error)
+            batch.failed_symbols[f"{base} index"] = error_text(error)
             index = {}
         for market in contracts:
             symbol = market["symbol"]
@@ -636,7 +463,7 @@ def fetch_dated_futures(ctx: VenueContext, start_ms: int, end_ms: int) -> Datase
                 candles, lost = _daily_candles(ctx, batch, f"1d {symbol}",
                                                ctx.exchange.fetch_ohlcv, symbol, start_ms, end_ms)
             except ccxt.BaseError as error:
-                batch.failed_symbols[symbol] = _err(error)
+                batch.failed_symbols[symbol] = error_text(error)
                 continue
             batch.counts["parser_discarded"] += lost
             for ts, c in sorted(candles.items()):
@@ -645,7 +472,7 @@ def fetch_dated_futures(ctx: VenueContext, start_ms: int, end_ms: int) -> Datase
                     batch.counts["out_of_window"] += 1
                     continue
                 batch.rows.append({
-                    **_base_row(ctx, symbol, base),
+                    **base_row(ctx, symbol, base),
                     "ts": ms_to_datetime(ts + DAY_MS),
                     "expiry_ts": ms_to_datetime(market["expiry"]),
                     "future_price": c[4],
@@ -664,4 +491,4 @@ FETCHERS: dict[str, Callable[[VenueContext, int, int, str], DatasetBatch]] = {
 }
 """Dataset name -> fetcher(ctx, start_ms, end_ms, capability)."""
 
-__all__ = ["FETCHERS", "DatasetBatch"]
+__all__ = ["FETCHERS"]

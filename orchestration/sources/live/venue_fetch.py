@@ -42,7 +42,8 @@ from orchestration.sources.live.capabilities import (
     dataset_capability,
 )
 from orchestration.sources.live.config import VenueConfig
-from orchestration.sources.live.fetchers import FETCHERS, DatasetBatch
+from orchestration.sources.live.fetch_loop import DatasetBatch
+from orchestration.sources.live.fetchers import FETCHERS
 from orchestration.sources.live.outcomes import FAILED, NOT_AVAILABLE, OK, PARTIAL, DatasetOutcome
 from orchestration.sources.live.retry import RetryPolicy
 from orchestration.sources.live.series import (
