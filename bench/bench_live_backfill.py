@@ -47,7 +47,7 @@ def _args() -> argparse.Namespace:
 
 def _direct(server, start: date, end: date) -> tuple[int, float]:
     """Requests and seconds of one paged fetch of the whole span (no Dagster, no landing)."""
-    from orchestration.lib.live import LiveFetcher, venue_configs
+    from orchestration.sources.live import LiveFetcher, venue_configs
 
     fetcher = LiveFetcher(venue_configs(list(VENUES)), api_urls=server.urls())
     before = len(server.requests)
@@ -92,9 +92,9 @@ def _job(server, start: date, end: date, window_days: int | None) -> tuple[int, 
 
 def _check_days(data_dir: Path, start: date, end: date) -> Counter[str]:
     """Every day has its own Parquet file per dataset and its own outcome record."""
-    from orchestration.lib import landing
-    from orchestration.lib.live import read_outcomes
-    from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+    from orchestration.landing import landing
+    from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+    from orchestration.sources.live import read_outcomes
 
     statuses: Counter[str] = Counter()
     for i in range((end - start).days):
@@ -117,7 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
         os.environ["PERP_FRAGILITY_DATA_DIR"] = str(data_dir)
-        from orchestration.lib.landing import ensure_schema_files
+        from orchestration.landing.landing import ensure_schema_files
         from tests.support.venue_loopback import LoopbackServer
 
         ensure_schema_files(data_dir / "raw")

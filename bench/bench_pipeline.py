@@ -87,7 +87,7 @@ def _patch_simulated_source(extra_symbols: int) -> None:
 
 def _dbt_build_all() -> None:
     """``dbt build`` of the whole project with the arguments the Dagster asset uses."""
-    from orchestration.dbt_project import dbt_cli
+    from orchestration.warehouse.dbt_project import dbt_cli
 
     dbt = dbt_cli()
     invocation = dbt.cli(["build", "--exclude", "resource_type:unit_test"], raise_on_error=False)
@@ -102,7 +102,7 @@ def child_floor(_: argparse.Namespace) -> dict[str, Any]:
     from dagster import DagsterInstance
 
     from orchestration import cli
-    from orchestration.dbt_project import dbt_cli
+    from orchestration.warehouse.dbt_project import dbt_cli
 
     parts: dict[str, float] = {}
     mark = time.perf_counter()
@@ -129,9 +129,9 @@ def child_floor(_: argparse.Namespace) -> dict[str, Any]:
 
 def child_landing(args: argparse.Namespace) -> dict[str, Any]:
     """Simulate and land days with direct library calls (no Dagster): raw-layer throughput."""
-    from orchestration.lib.landing import ensure_schema_files, land_partition
-    from orchestration.lib.raw_schemas import ALL_DATASETS
-    from orchestration.lib.simulated import SimulationConfig, simulate_day
+    from orchestration.landing.landing import ensure_schema_files, land_partition
+    from orchestration.landing.raw_schemas import ALL_DATASETS
+    from orchestration.sources.simulated import SimulationConfig, simulate_day
 
     ensure_schema_files()
     config = SimulationConfig(extra_symbols_per_venue=args.extra_symbols)

@@ -24,7 +24,7 @@ def read_forward(warehouse: Path) -> pd.DataFrame:
     import duckdb
 
     from orchestration.lib.report_context import open_warehouse_readonly
-    from orchestration.lib.warehouse_lock import warehouse_lock
+    from orchestration.warehouse.warehouse_lock import warehouse_lock
 
     with warehouse_lock(exclusive=False):
         conn = open_warehouse_readonly(warehouse)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NoReturn
 if TYPE_CHECKING:
     from dagster import DagsterInstance
 
-    from orchestration.lib.importers.records import ImportRecord
+    from orchestration.sources.importers.records import ImportRecord
 
 # The command prints its own summary; the run's events (and a refused import's failure) stay
 # in the instance for the UI, without a stack trace on the terminal.
@@ -46,8 +46,8 @@ def _job(name: str):  # noqa: ANN202 - a dagster JobDefinition
 
 
 def _prepare() -> None:
-    """``cli.prepare`` (it writes the coverage plan), a configuration error in one line."""
-    from orchestration.cli import prepare
+    """``prepare`` (it writes the coverage plan), a configuration error in one line."""
+    from orchestration.commands.prepare import prepare
     from orchestration.lib.universe import UniverseError
 
     try:
@@ -85,7 +85,7 @@ def summary(record: ImportRecord) -> str:
 def rebuild(instance: DagsterInstance | None = None) -> None:
     """Full-refresh build of every model plus the raw completeness checks, as a Dagster run."""
     from orchestration.defs.imports import FULL_REFRESH
-    from orchestration.lib.coverage import write_plan
+    from orchestration.landing.coverage import write_plan
 
     write_plan()
     result = _job("warehouse_rebuild_job").execute_in_process(
@@ -108,8 +108,8 @@ def run_import(
     instance: DagsterInstance | None = None,
 ) -> ImportRecord:
     """Import ``files`` as one Dagster run; rebuild the warehouse when rows landed."""
-    from orchestration.lib.importers import ImportInputError, check_inputs
-    from orchestration.lib.importers.records import import_id, load
+    from orchestration.sources.importers import ImportInputError, check_inputs
+    from orchestration.sources.importers.records import import_id, load
 
     files = [Path(f).expanduser().resolve() for f in files]
     try:
@@ -145,7 +145,7 @@ def run_import(
 
 def cmd_import(args: argparse.Namespace) -> None:
     """Land history files (one import, with an id) and rebuild the warehouse."""
-    from orchestration.lib.importers import ImportInputError, check_inputs
+    from orchestration.sources.importers import ImportInputError, check_inputs
 
     try:  # before prepare(): a wrong path is answered at once
         check_inputs([Path(f) for f in args.files])
@@ -161,7 +161,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 def _import_etf_flows(args: argparse.Namespace) -> None:
     """Farside's wide ETF CSVs (no venues or symbols: the reference importer's own checks)."""
-    from orchestration.lib.reference.etf_flows import import_wide_csvs
+    from orchestration.sources.reference.etf_flows import import_wide_csvs
 
     if not args.asset:
         _fail("import etf-flows needs --asset ETH or --asset BTC")
@@ -177,7 +177,7 @@ def _import_etf_flows(args: argparse.Namespace) -> None:
 
 def cmd_imports(args: argparse.Namespace) -> None:
     """List recorded imports, oldest first."""
-    from orchestration.lib.importers.records import all_records
+    from orchestration.sources.importers.records import all_records
 
     records = all_records()
     if not records:
@@ -192,7 +192,7 @@ def cmd_imports(args: argparse.Namespace) -> None:
 
 def cmd_forget_import(args: argparse.Namespace) -> None:
     """Remove one import's files (as a Dagster run) and rebuild the warehouse."""
-    from orchestration.lib.importers.records import load
+    from orchestration.sources.importers.records import load
 
     _prepare()
     record = load(args.import_id)
@@ -216,7 +216,7 @@ def cmd_forget_import(args: argparse.Namespace) -> None:
 def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
     """Drop the warehouse and rebuild it from the raw Parquet alone (nothing is re-fetched)."""
     from orchestration.lib import settings
-    from orchestration.lib.warehouse_lock import warehouse_lock
+    from orchestration.warehouse.warehouse_lock import warehouse_lock
 
     _prepare()
     with warehouse_lock(exclusive=True):
@@ -227,7 +227,7 @@ def cmd_rebuild_warehouse(args: argparse.Namespace) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001 - argparse's own type
     """Add ``import``, ``imports``, ``forget-import`` and ``rebuild-warehouse`` to the CLI."""
-    from orchestration.lib.importers import KINDS
+    from orchestration.sources.importers import KINDS
 
     imp = sub.add_parser(
         "import",

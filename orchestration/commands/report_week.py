@@ -28,7 +28,7 @@ def weeks_with_data() -> list[str]:
     import duckdb
 
     from orchestration.lib.report_context import open_warehouse_readonly
-    from orchestration.lib.warehouse_lock import warehouse_lock
+    from orchestration.warehouse.warehouse_lock import warehouse_lock
 
     path = settings.warehouse_path()
     if not path.is_file():

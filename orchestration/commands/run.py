@@ -41,7 +41,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 def apply_options(args: argparse.Namespace) -> None:
     """Validate the options and export them to the environment (a bad value: SystemExit with
     one line naming the option)."""
-    from orchestration.lib.raw_schemas import ALL_DATASETS
+    from orchestration.landing.raw_schemas import ALL_DATASETS
 
     for option, env in (("venues", universe.VENUES_ENV), ("symbols", universe.SYMBOLS_ENV),
                         ("datasets", universe.DATASETS_ENV)):
@@ -74,8 +74,8 @@ def is_live() -> bool:
 def check_live_sources() -> None:
     """Fail fast, naming them, when none of the URLs this run calls answers; warn when some
     do not."""
-    from orchestration.lib.raw_schemas import ALL_DATASETS
-    from orchestration.lib.reachability import planned_urls, unreachable
+    from orchestration.landing.raw_schemas import ALL_DATASETS
+    from orchestration.resources.reachability import planned_urls, unreachable
 
     datasets = universe.configured_datasets(tuple(d.name for d in ALL_DATASETS))
     urls = planned_urls(universe.configured_venues(), datasets, universe.configured_api_urls())

@@ -13,15 +13,15 @@ Both send through the ``distribution`` resource (e-mail and webhook; the file dr
 alerts) and skip quietly when no alert channel is configured. A failed notification is logged
 on the sensor tick (masked) and not retried on the next tick, so other channels never get
 duplicates. Both start RUNNING: an alert that is off by default is an alert nobody gets.
-The texts are built by ``orchestration.lib.distribution.sensors_support``.
+The texts are built by ``orchestration.distribution.sensors_support``.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.lib.distribution import Alert
-from orchestration.lib.distribution.sensors_support import (
+from orchestration.distribution import Alert
+from orchestration.distribution.sensors_support import (
     FailedCheck,
     FailedStep,
     checks_failure_alert,

@@ -15,7 +15,7 @@ every scheduled build. dbt is not retried blindly (a failed test would fail agai
 The build is incremental (dbt_project/macros/incremental.sql): it re-reads the newest raw
 partitions only. It becomes ``--full-refresh`` when asked (run config ``full_refresh: true``,
 e.g. from the UI's launchpad) or when the landing run before it wrote a day older than the
-incremental window (``orchestration/lib/incremental.py``).
+incremental window (``orchestration/warehouse/incremental.py``).
 """
 
 import time
@@ -26,12 +26,12 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_project import dbt_project
 from orchestration.lib import settings
-from orchestration.lib.dbt_descriptions import test_description
-from orchestration.lib.incremental import LANDED_FROM_TAG, needs_full_refresh
-from orchestration.lib.mart_metadata import is_mart, mart_profiles, model_name, tidy
-from orchestration.lib.warehouse_lock import warehouse_lock
+from orchestration.warehouse.dbt_descriptions import test_description
+from orchestration.warehouse.dbt_project import dbt_project
+from orchestration.warehouse.incremental import LANDED_FROM_TAG, needs_full_refresh
+from orchestration.warehouse.mart_metadata import is_mart, mart_profiles, model_name, tidy
+from orchestration.warehouse.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 
@@ -52,7 +52,7 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
         unique_id: str,
         project: DbtProject | None,
     ) -> dg.AssetCheckSpec | None:
-        """dagster-dbt's check, described by its dbt test (lib/dbt_descriptions.py)."""
+        """dagster-dbt's check, described by its dbt test (warehouse/dbt_descriptions.py)."""
         spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
@@ -114,7 +114,7 @@ def warehouse_models(
 
 
 def with_operator_metadata(context: dg.AssetExecutionContext, events: list[Any]) -> Iterator[Any]:
-    """dbt's events without its bookkeeping, marts with their profile (lib/mart_metadata.py).
+    """dbt's events without its bookkeeping, marts with their profile (warehouse/mart_metadata.py).
 
     The events are yielded once dbt has exited: the profile reads the warehouse, which the dbt
     process holds locked while it runs. A failed build still records the models it built."""

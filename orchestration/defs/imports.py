@@ -3,7 +3,7 @@
 The CLI (``perp-fragility import | forget-import | rebuild-warehouse``) runs these jobs in
 process against the instance in ``$DAGSTER_HOME``, so every import leaves a run in the UI:
 
-- ``import_job``: lands the files of one import (``orchestration.lib.importers``) and records a
+- ``import_job``: lands the files of one import (``orchestration.sources.importers``) and records a
   materialisation of each raw dataset it wrote, with the import id, rows and days. A refused
   import (rows rejected, ``allow_rejects`` off) fails the run with the counts per reason and
   the quarantine file; nothing lands.
@@ -50,7 +50,7 @@ def _raw_event(dataset: str, description: str, metadata: dict) -> dg.AssetMateri
 
 @dg.op(description="Land one import's files into the raw layout (or refuse it, quarantined).")
 def land_import(context: dg.OpExecutionContext, config: ImportRunConfig) -> str:
-    from orchestration.lib.importers import ImportInputError, import_files
+    from orchestration.sources.importers import ImportInputError, import_files
 
     try:
         report = import_files(
@@ -91,7 +91,7 @@ def land_import(context: dg.OpExecutionContext, config: ImportRunConfig) -> str:
 
 @dg.op(description="Remove one import's raw files, quarantine and record.")
 def remove_import(context: dg.OpExecutionContext, config: ForgetRunConfig) -> str:
-    from orchestration.lib.importers.records import UnknownImportError, forget
+    from orchestration.sources.importers.records import UnknownImportError, forget
 
     try:
         record = forget(config.import_id)

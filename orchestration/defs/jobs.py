@@ -22,8 +22,8 @@ from orchestration.defs.liquidations import land_liquidations
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
-from orchestration.lib.incremental import LANDED_FROM_TAG
 from orchestration.lib.run_tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
+from orchestration.warehouse.incremental import LANDED_FROM_TAG
 
 daily_market_job = dg.define_asset_job(
     "daily_market_job",

@@ -17,14 +17,15 @@ from collections.abc import Iterator
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.collectors.liquidations.compaction import coverage_findings
-from orchestration.collectors.liquidations.venues import EXCHANGE_IDS
 from orchestration.defs.partitions import daily_partitions
 from orchestration.defs.raw_landing import QUARANTINE_CHECK, partition_days, raw_asset_key
-from orchestration.lib import landing, settings
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.lib import settings
 from orchestration.lib.universe import configured_venues
 from orchestration.resources.liquidation_source import LiquidationSource
+from orchestration.sources.liquidations.compaction import coverage_findings
+from orchestration.sources.liquidations.venues import EXCHANGE_IDS
 
 COVERAGE_CHECK = "collector_coverage"
 DATASETS = (LIQUIDATIONS, LIQUIDATION_COVERAGE)

@@ -2,12 +2,12 @@
 (exchange datasets) completeness against the configured venues and symbols.
 
 Freshness compares the newest landed partition with the source's publication calendar
-(:mod:`orchestration.lib.freshness`) and the wall clock: that is what "fresh" means. Volume
+(:mod:`orchestration.landing.freshness`) and the wall clock: that is what "fresh" means. Volume
 compares the newest day's row count with its trailing 28-day median (a venue returning half
 its rows is a partial fetch). Both warn rather than block: stale data is still the best data
 there is, and the report states its dates; the blocking check is the venue-day coverage.
 Completeness compares each of the newest landed days with what the configured venues and
-symbols should give (``lib/coverage.py``); it warns, and ``fct_data_coverage_daily`` keeps
+symbols should give (``landing/coverage.py``); it warns, and ``fct_data_coverage_daily`` keeps
 every gap as a row. The reference datasets (CFTC, ETF, rates) have no venues or symbols: their
 freshness and volume checks are their completeness.
 """
@@ -21,16 +21,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.defs.raw_landing import raw_asset_key
-from orchestration.lib import landing
-from orchestration.lib.coverage import Expectation, coverage_plan, dataset_gaps
-from orchestration.lib.freshness import (
+from orchestration.landing import landing
+from orchestration.landing.coverage import Expectation, coverage_plan, dataset_gaps
+from orchestration.landing.freshness import (
     expected_latest_day,
     freshness_as_of,
     landed_days,
     partition_rows,
     row_count_anomaly,
 )
-from orchestration.lib.raw_schemas import ALL_DATASETS, RawDataset
+from orchestration.landing.raw_schemas import ALL_DATASETS, RawDataset
 
 FRESHNESS = "fresh_against_calendar"
 VOLUME = "row_count_in_line"
@@ -163,7 +163,7 @@ def completeness_result(
             description=(
                 f"Warns when a configured venue/symbol has fewer rows on one of the newest "
                 f"{COMPLETENESS_DAYS} landed days than the configuration implies "
-                "(lib/coverage.py coverage_plan)."
+                "(landing/coverage.py coverage_plan)."
             ),
         )
         for d in _EXCHANGE

@@ -3,7 +3,7 @@
 Each asset key equals its dbt source key (``raw/<dataset>``), so the UI reads
 ingest -> staging -> marts -> report as one graph. A run covers one day or, under the
 single-run backfill policy, a whole partition range: the landing engine
-(``orchestration.lib.live.backfill.land_range``) fetches the range in the source's windows
+(``orchestration.sources.live.backfill.land_range``) fetches the range in the source's windows
 (the live source: about half a year per window, in the venues' largest pages), lands each day
 atomically with its outcome record, and the asset reports what it kept and quarantined.
 
@@ -21,13 +21,14 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
-from orchestration.lib import landing, settings
-from orchestration.lib.coverage import configured_rules, funding_gaps, write_plan
-from orchestration.lib.live.backfill import WindowFetchFailed, land_range
-from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
+from orchestration.landing import landing
+from orchestration.landing.coverage import configured_rules, funding_gaps, write_plan
+from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
+from orchestration.lib import settings
 from orchestration.lib.universe import configured_datasets
 from orchestration.resources.keys import DOMAIN_SOURCES
 from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.live.backfill import WindowFetchFailed, land_range
 
 COVERAGE_CHECK = "venue_day_coverage"
 QUARANTINE_CHECK = "no_quarantined_rows"
@@ -101,7 +102,7 @@ def _row_counts(by_day: dict[date, int]) -> dict[str, object]:
     for. Dagster copies a range run's metadata onto each of its partitions, so the run total
     must not be ``dagster/row_count`` there: a one-day run gets ``dagster/row_count``, a range
     gets ``rows_in_run`` and the smallest and largest day (per-day counts: the Parquet
-    footers, ``lib.freshness.partition_rows``)."""
+    footers, ``landing.freshness.partition_rows``)."""
     if len(by_day) == 1:
         return {"dagster/row_count": next(iter(by_day.values()))}
     counts = list(by_day.values())

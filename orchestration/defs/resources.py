@@ -11,11 +11,11 @@ import os
 
 import dagster as dg
 
-from orchestration.dbt_project import dbt_cli
 from orchestration.resources import keys
 from orchestration.resources.distribution import distribution_from_env
 from orchestration.resources.liquidation_source import liquidation_source_from_env
 from orchestration.resources.market_source import MarketSourceResource, SimulatedMarketSource
+from orchestration.warehouse.dbt_project import dbt_cli
 
 SOURCE_ENV = "PERP_FRAGILITY_SOURCE"
 SEED_ENV = "PERP_FRAGILITY_SEED"

@@ -60,7 +60,7 @@ def reports_dir() -> Path:
 
 
 def dbt_target_dir() -> Path:
-    """dbt's artifacts and partial-parse cache for this data directory (see cli.prepare)."""
+    """dbt's artifacts and partial-parse cache for this data directory (see commands/prepare.py)."""
     return data_dir() / "dbt_target"
 
 

@@ -57,7 +57,7 @@ def configured_venues(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
 
 def default_symbols(venue: str) -> tuple[str, ...]:
     """The seed's perpetuals of ``venue`` plus its spot pairs (ccxt unified symbols)."""
-    from orchestration.lib.live.config import venue_configs
+    from orchestration.sources.live.config import venue_configs
 
     perps = tuple(rule.symbol for rule in venue_rules() if rule.venue == venue)
     (config,) = venue_configs([venue])

@@ -1,1 +1,2 @@
-"""Dagster resources: thin configurable wrappers over the plain sources in ``lib``."""
+"""Dagster resources: thin configurable wrappers over the plain code in ``sources``,
+``landing`` and ``distribution``."""

@@ -1,6 +1,6 @@
 """Report and alert distribution as a Dagster resource.
 
-A thin :class:`~dagster.ConfigurableResource` over ``orchestration.lib.distribution``: fields
+A thin :class:`~dagster.ConfigurableResource` over ``orchestration.distribution``: fields
 say which channels exist, methods build them and call :func:`deliver` / :func:`notify`.
 
 Secrets come only through :class:`dagster.EnvVar` (resolved when a run or sensor starts, never
@@ -25,7 +25,7 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from orchestration.lib.distribution import (
+from orchestration.distribution import (
     Alert,
     DeliveryReport,
     EmailChannel,
@@ -39,7 +39,7 @@ from orchestration.lib.distribution import (
     stable_name,
     week_from_path,
 )
-from orchestration.lib.distribution.sensors_support import run_url
+from orchestration.distribution.sensors_support import run_url
 from orchestration.lib.retry_policy import RetryEvent
 
 ENV_VARS: dict[str, tuple[str, str]] = {

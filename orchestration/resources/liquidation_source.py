@@ -1,7 +1,7 @@
 """Where the day's liquidations come from, as a Dagster resource.
 
 ``simulated`` (the default, with the simulated market): the deterministic story of
-``orchestration/lib/simulated/liquidations.py``. ``live``: the files the long-running
+``orchestration/sources/simulated/liquidations.py``. ``live``: the files the long-running
 ``perp-fragility collect-liquidations`` process wrote for the day (compacted), plus Deribit's
 REST ``fetchLiquidations``. Selected with ``PERP_FRAGILITY_SOURCE`` like the market source.
 """
@@ -16,7 +16,7 @@ import pyarrow as pa
 from pydantic import Field
 
 from orchestration.lib import settings
-from orchestration.lib.simulated import SimulationConfig, simulate_day
+from orchestration.sources.simulated import SimulationConfig, simulate_day
 
 DATASETS = frozenset({"liquidations", "liquidation_coverage"})
 
@@ -53,9 +53,9 @@ class LiquidationSource(dg.ConfigurableResource):
             return {name: [("simulated", tables[name])] for name in DATASETS}, {}
         if self.mode != "live":
             raise ValueError(f"LiquidationSource.mode={self.mode!r}: choose simulated or live")
-        from orchestration.collectors.liquidations.compaction import compact_stream_day, deribit_day
-        from orchestration.lib.live.config import venue_configs
         from orchestration.lib.universe import configured_symbols, configured_venues
+        from orchestration.sources.liquidations.compaction import compact_stream_day, deribit_day
+        from orchestration.sources.live.config import venue_configs
 
         stream = compact_stream_day(self.data_root(), day)
         parts: dict[str, list[tuple[str, pa.Table]]] = {

@@ -6,7 +6,7 @@ A drop-in for :class:`SimulatedMarketSource`, selected by configuration
 
 * it takes a window (:meth:`LiveMarketSource.fetch_window`): a range run reads each history
   endpoint in the venue's largest pages, ``window_days`` at a time (the landing engine,
-  ``orchestration.lib.live.backfill``, lands every day and its outcome record separately);
+  ``orchestration.sources.live.backfill``, lands every day and its outcome record separately);
 * venues, symbols and API base URLs come from the fields below or, when unset, from
   ``orchestration.lib.universe`` (``PERP_FRAGILITY_VENUES`` / ``_SYMBOLS`` / ``_API_URLS``,
   which ``perp-fragility run --venues/--symbols/--api-url`` set): the same names in the CLI,
@@ -31,10 +31,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr
 
-from orchestration.lib import landing, settings, universe
-from orchestration.lib.live.capabilities import EXCHANGE_DATASET_NAMES
-from orchestration.lib.live.config import VenueConfig, narrowed, venue_configs
-from orchestration.lib.live.outcomes import (
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+from orchestration.lib import settings, universe
+from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
+from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs
+from orchestration.sources.live.outcomes import (
     NOT_AVAILABLE,
     OK,
     DatasetOutcome,
@@ -43,10 +46,8 @@ from orchestration.lib.live.outcomes import (
     read_outcomes,
     summarise,
 )
-from orchestration.lib.live.retry import RetryPolicy
-from orchestration.lib.live.source import LiveFetcher, WindowResult
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME
-from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.live.retry import RetryPolicy
+from orchestration.sources.live.source import LiveFetcher, WindowResult
 
 log = dg.get_dagster_logger("live")
 

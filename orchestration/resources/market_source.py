@@ -16,7 +16,7 @@ from functools import lru_cache
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.lib.simulated import SOURCE_NAME, SimulationConfig, simulate_day
+from orchestration.sources.simulated import SOURCE_NAME, SimulationConfig, simulate_day
 
 
 class MarketSourceResource(dg.ConfigurableResource, ABC):

@@ -2,7 +2,7 @@
 
 Each implements :class:`MarketSourceResource` so the landing assets in ``defs/raw_landing.py``
 switch from the simulated market to the live source by binding a different resource, with no
-code change. Parsing lives in ``orchestration/lib/reference/``; this module only fetches,
+code change. Parsing lives in ``orchestration/sources/reference/``; this module only fetches,
 caches within a process, picks the rows of the requested day and turns network failures into
 one clear message.
 
@@ -38,18 +38,18 @@ from typing import TypeVar, cast
 import dagster as dg
 import pyarrow as pa
 
-from orchestration.lib.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FLOWS, RATES
-from orchestration.lib.reference import cftc, etf_flows, rates
-from orchestration.lib.reference.calendars import is_us_trading_day
-from orchestration.lib.reference.http import (
+from orchestration.landing.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FLOWS, RATES
+from orchestration.lib.calendars import is_us_trading_day
+from orchestration.lib.retry_policy import RetryEvent
+from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.reference import cftc, etf_flows, rates
+from orchestration.sources.reference.http import (
     BROWSER_USER_AGENT,
     DEFAULT_USER_AGENT,
     HttpFetcher,
     SourceHttpError,
     SourceUnavailableError,
 )
-from orchestration.lib.retry_policy import RetryEvent
-from orchestration.resources.market_source import MarketSourceResource
 
 T = TypeVar("T")
 _CACHE: dict[tuple[object, ...], tuple[float, object]] = {}

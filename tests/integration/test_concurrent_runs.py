@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.warehouse_lock import warehouse_lock
+from orchestration.warehouse.warehouse_lock import warehouse_lock
 
 CLI = [sys.executable, "-m", "orchestration.cli"]
 
@@ -26,7 +26,8 @@ def test_exclusive_lock_waits_and_times_out(tmp_path):
     with warehouse_lock(exclusive=True, path=warehouse):
         probe = (
             "from pathlib import Path;"
-            "from orchestration.lib.warehouse_lock import warehouse_lock, WarehouseBusyError\n"
+            "from orchestration.warehouse.warehouse_lock import (\n"
+            "    WarehouseBusyError, warehouse_lock)\n"
             "try:\n"
             f"    with warehouse_lock(exclusive=False, timeout_s=0.5,"
             f" path=Path({str(warehouse)!r})):\n"

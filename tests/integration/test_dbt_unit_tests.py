@@ -7,8 +7,8 @@ against the end-to-end warehouse, together with a full ``dbt build`` of the data
 import pytest
 from dagster_dbt import DbtCliResource
 
-from orchestration.dbt_project import dbt_cli
-from orchestration.lib.warehouse_lock import warehouse_lock
+from orchestration.warehouse.dbt_project import dbt_cli
+from orchestration.warehouse.warehouse_lock import warehouse_lock
 
 
 @pytest.fixture(scope="module")

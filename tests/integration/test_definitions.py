@@ -4,7 +4,7 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import defs
-from orchestration.lib.raw_schemas import ALL_DATASETS
+from orchestration.landing.raw_schemas import ALL_DATASETS
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.distribution import Alert, EmailChannel, FileDrop, deliver, notify
+from orchestration.distribution import Alert, EmailChannel, FileDrop, deliver, notify
 from tests.support.smtp import LoopbackSmtp
 
 pytest.importorskip("aiosmtpd")

@@ -10,7 +10,7 @@ import pytest
 import stamina
 from pytest_httpserver import HTTPServer
 
-from orchestration.lib.distribution import (
+from orchestration.distribution import (
     Alert,
     FileDrop,
     WebhookChannel,

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib.landing import land_partition
-from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES
-from orchestration.lib.simulated import SimulationConfig, simulate_day
+from orchestration.landing.landing import land_partition
+from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES
+from orchestration.sources.simulated import SimulationConfig, simulate_day
 
 # Tables only the live source fills (the simulated market writes no fetch outcomes): empty in
 # both warehouses is the right answer there, not a sign of a broken build.
@@ -66,7 +66,7 @@ def _reland_with_changed_rate(day: date) -> None:
 
 
 def _dbt(args: list[str]) -> dict:
-    from orchestration.dbt_project import dbt_cli
+    from orchestration.warehouse.dbt_project import dbt_cli
 
     invocation = dbt_cli().cli(
         args, raise_on_error=False

@@ -20,11 +20,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.collectors.liquidations.collector import Collector, CollectorSettings
-from orchestration.collectors.liquidations.compaction import compact_stream_day
-from orchestration.collectors.liquidations.store import read_stream_day
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.sources.liquidations.collector import Collector, CollectorSettings
+from orchestration.sources.liquidations.compaction import compact_stream_day
+from orchestration.sources.liquidations.store import read_stream_day
 from tests.support.liquidation_ws import (
     LiquidationStreamServer,
     binance_frame,

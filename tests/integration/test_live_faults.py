@@ -12,9 +12,9 @@ import pytest
 import stamina
 import stamina.instrumentation
 
-from orchestration.lib import landing
-from orchestration.lib.live import LiveFetcher, RetryPolicy, venue_configs
-from orchestration.lib.raw_schemas import FUNDING_RATES
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES
+from orchestration.sources.live import LiveFetcher, RetryPolicy, venue_configs
 from tests.support.venue_emulator import HOUR, SyntheticMarket
 from tests.support.venue_loopback import Fault, LoopbackServer, map_records
 

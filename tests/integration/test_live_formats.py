@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.live import LiveFetcher, venue_configs
+from orchestration.sources.live import LiveFetcher, venue_configs
 from tests.support.venue_emulator import EMULATORS, SyntheticMarket
 from tests.support.venue_loopback import Fault, LoopbackServer
 

@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 import dagster as dg
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.live import backfill, read_outcomes
-from orchestration.lib.raw_schemas import DATASETS_BY_NAME, EXCHANGE_DATASETS
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME, EXCHANGE_DATASETS
 from orchestration.resources.live_market import LiveMarketSource, VenuesUnreachable
+from orchestration.sources.live import backfill, read_outcomes
 from tests.support.venue_emulator import HOUR
 from tests.support.venue_loopback import Fault, LoopbackServer, map_records
 

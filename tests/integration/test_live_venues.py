@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from orchestration.lib.live import (
+from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
+from orchestration.sources.live import (
     AVAILABLE,
     CURRENT_ONLY,
     LiveFetcher,
@@ -16,7 +17,6 @@ from orchestration.lib.live import (
     capabilities,
     venue_configs,
 )
-from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
 from tests.support.venue_emulator import HOUR
 from tests.support.venue_loopback import LoopbackServer
 

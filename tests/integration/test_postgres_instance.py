@@ -246,11 +246,11 @@ def test_partitioned_run_is_stored_in_postgres(pg_server: PgServer, pg_instance_
     import dagster as dg
     import psycopg2
 
-    from orchestration.dbt_project import dbt_project
     from orchestration.definitions import defs
     from orchestration.defs.dbt_models import WAREHOUSE_POOL
-    from orchestration.lib.landing import ensure_schema_files
-    from orchestration.lib.raw_schemas import ALL_DATASETS
+    from orchestration.landing.landing import ensure_schema_files
+    from orchestration.landing.raw_schemas import ALL_DATASETS
+    from orchestration.warehouse.dbt_project import dbt_project
 
     if not dbt_project.manifest_path.exists():  # `make test` prepares it; a bare pytest may not
         dbt_project.preparer.prepare(dbt_project)

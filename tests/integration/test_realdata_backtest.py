@@ -30,9 +30,9 @@ if not SHARED_DATA.is_dir():
 import duckdb  # noqa: E402
 
 from orchestration.commands.backtest import backtest  # noqa: E402
-from orchestration.lib import landing  # noqa: E402
+from orchestration.landing import landing  # noqa: E402
 from orchestration.lib.backtest import UNSCORED_REGIMES, spearman  # noqa: E402
-from orchestration.lib.importers import import_files  # noqa: E402
+from orchestration.sources.importers import import_files  # noqa: E402
 from tests import realdata_support as rs  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[2]

@@ -40,9 +40,9 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
 import yaml  # noqa: E402
 
-from orchestration.lib import landing  # noqa: E402
-from orchestration.lib.importers import import_files  # noqa: E402
-from orchestration.lib.reference import cftc, etf_flows  # noqa: E402
+from orchestration.landing import landing  # noqa: E402
+from orchestration.sources.importers import import_files  # noqa: E402
+from orchestration.sources.reference import cftc, etf_flows  # noqa: E402
 from tests import realdata_support as rs  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[2]

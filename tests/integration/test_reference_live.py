@@ -22,8 +22,6 @@ import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from orchestration.lib.reference import cftc, cftc_backfill
-from orchestration.lib.reference.http import HttpFetcher, SourceUnavailableError
 from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.reference_sources import (
     CftcSource,
@@ -31,6 +29,8 @@ from orchestration.resources.reference_sources import (
     RatesSource,
     clear_cache,
 )
+from orchestration.sources.reference import cftc, cftc_backfill
+from orchestration.sources.reference.http import HttpFetcher, SourceUnavailableError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
 FAST = {"backoff_s": 0.0, "timeout_s": 5.0}
@@ -219,8 +219,8 @@ def test_cftc_source_lands_through_the_raw_asset(loopback, tmp_path, monkeypatch
 
 def test_sources_work_as_bound_dagster_resources(loopback, tmp_path):
     """The three resources bound in a run, the way ``defs/resources.py`` binds them."""
-    from orchestration.lib import landing
-    from orchestration.lib.raw_schemas import CFTC_TFF, ETF_FLOWS, RATES
+    from orchestration.landing import landing
+    from orchestration.landing.raw_schemas import CFTC_TFF, ETF_FLOWS, RATES
 
     day = date(2025, 10, 7)
 

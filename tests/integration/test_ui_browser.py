@@ -172,7 +172,7 @@ def ui_data(pipeline_run: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     from orchestration import cli
     from orchestration.definitions import defs
     from orchestration.instance import ensure_dagster_home
-    from orchestration.lib.raw_schemas import ALL_DATASETS
+    from orchestration.landing.raw_schemas import ALL_DATASETS
 
     began = time.monotonic()
     root = tmp_path_factory.mktemp("ui")
@@ -294,7 +294,7 @@ query ($path: [String!]!) { assetOrError(assetKey: {path: $path}) {
 def test_graphql_serves_asset_graph_schedules_and_checks(dagster_ui: DagsterUi) -> None:
     """The webserver's GraphQL lists the graph from raw to the PDF, both schedules, checks,
     and the report's materialisation with its PDF path."""
-    from orchestration.lib.raw_schemas import ALL_DATASETS
+    from orchestration.landing.raw_schemas import ALL_DATASETS
 
     nodes = graphql(dagster_ui.url, ASSETS_QUERY)["assetNodes"]
     keys = {"/".join(n["assetKey"]["path"]) for n in nodes}

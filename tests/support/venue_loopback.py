@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from orchestration.lib.live.config import RateLimitRule, VenueConfig
+from orchestration.sources.live.config import RateLimitRule, VenueConfig
 from tests.support.venue_emulator import EMULATORS, SyntheticMarket, VenueEmulator
 
 

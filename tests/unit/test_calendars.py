@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from orchestration.lib.reference import calendars, cftc_calendar
-from orchestration.lib.simulated import calendar as simulated_calendar
-from orchestration.lib.simulated.config import SimulationConfig
-from orchestration.lib.simulated.reference import cftc_columns, etf_columns, rates_columns
+from orchestration.lib import calendars, cftc_calendar
+from orchestration.sources.simulated import calendar as simulated_calendar
+from orchestration.sources.simulated.config import SimulationConfig
+from orchestration.sources.simulated.reference import cftc_columns, etf_columns, rates_columns
 
 SEED = 7
 

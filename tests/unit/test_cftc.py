@@ -10,14 +10,14 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from orchestration.lib.raw_schemas import CFTC_TFF
-from orchestration.lib.reference import cftc
-from orchestration.lib.reference.cftc_calendar import (
+from orchestration.landing.raw_schemas import CFTC_TFF
+from orchestration.lib.cftc_calendar import (
     expected_report_date,
     overdue_report_dates,
     release_date_for,
 )
-from orchestration.lib.reference.http import SourceHttpError
+from orchestration.sources.reference import cftc
+from orchestration.sources.reference.http import SourceHttpError
 
 # ../shared/data relative to the project root (tests/unit/ -> parents[3] is the workspace)
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "cftc-tff"

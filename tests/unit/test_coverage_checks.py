@@ -12,9 +12,9 @@ import pytest
 
 from orchestration.defs import raw_landing
 from orchestration.defs.raw_checks import completeness_result
-from orchestration.lib import coverage
-from orchestration.lib.raw_schemas import FUNDING_RATES, PREMIUM_INDEX
-from orchestration.lib.simulated.simulate import simulate_day
+from orchestration.landing import coverage
+from orchestration.landing.raw_schemas import FUNDING_RATES, PREMIUM_INDEX
+from orchestration.sources.simulated.simulate import simulate_day
 
 SUBSET = {"PERP_FRAGILITY_VENUES": "binance,bybit,okx"}
 DAYS = [date(2026, 11, 2), date(2026, 11, 3)]
@@ -77,7 +77,7 @@ def test_completeness_names_a_missing_venue_day_of_an_hourly_dataset() -> None:
 @pytest.mark.parametrize("dataset", ["ohlcv_daily", "open_interest", "long_short_ratio",
                                      "dated_futures", "funding_rates"])
 def test_a_complete_simulated_day_passes_every_exchange_completeness_check(dataset) -> None:
-    from orchestration.lib.raw_schemas import DATASETS_BY_NAME
+    from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 
     plan = coverage.coverage_plan({})
     table = pa.concat_tables([simulate_day(d, datasets=[dataset])[dataset] for d in DAYS])

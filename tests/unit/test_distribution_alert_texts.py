@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.lib.distribution.sensors_support import (
+from orchestration.distribution.sensors_support import (
     FailedCheck,
     FailedStep,
     check_failure_alert,

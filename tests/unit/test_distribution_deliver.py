@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.lib.distribution import (
+from orchestration.distribution import (
     Alert,
     DeliveryError,
     PermanentDeliveryError,
@@ -117,7 +117,7 @@ def test_unknown_errors_are_masked_by_the_channel(pdf: Path) -> None:
 
 
 def test_file_drops_go_first_and_later_channels_see_the_archive(pdf: Path, tmp_path: Path) -> None:
-    from orchestration.lib.distribution import FileDrop
+    from orchestration.distribution import FileDrop
 
     hook = Scripted("webhook")
     report = deliver(pdf, {}, [hook, FileDrop(tmp_path / "arch")])
@@ -146,7 +146,7 @@ def test_no_channel_is_a_valid_configuration(pdf: Path) -> None:
 
 
 def test_notify_skips_channels_without_alerts(tmp_path: Path) -> None:
-    from orchestration.lib.distribution import FileDrop
+    from orchestration.distribution import FileDrop
 
     hook = Scripted("webhook", [DeliveryError("500")])
     alert = Alert(kind="run_failure", title="Run failed: daily_market_job", run_id="r1")
@@ -240,7 +240,7 @@ def test_logs_never_contain_secrets(pdf: Path, caplog: pytest.LogCaptureFixture)
         def redact(self, text: str) -> str:
             return Redactor(secrets=[TOKEN])(text)
 
-    caplog.set_level(logging.DEBUG, logger="orchestration.lib.distribution")
+    caplog.set_level(logging.DEBUG, logger="orchestration.distribution")
     deliver(pdf, {}, [Leaky("x", [DeliveryError(TOKEN)] * 3)], retries=2)
     assert caplog.records and TOKEN not in caplog.text
 

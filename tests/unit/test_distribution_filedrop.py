@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.distribution import FileDrop, PermanentDeliveryError, Report, deliver
+from orchestration.distribution import FileDrop, PermanentDeliveryError, Report, deliver
 
 WEEK = "2026-W47"
 

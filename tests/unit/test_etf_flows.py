@@ -9,8 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from orchestration.lib.raw_schemas import ETF_FLOWS
-from orchestration.lib.reference import etf_flows as ef
+from orchestration.landing.raw_schemas import ETF_FLOWS
+from orchestration.sources.reference import etf_flows as ef
 
 # ../shared/data relative to the project root (tests/unit/ -> parents[3] is the workspace)
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "etf-flows-farside"

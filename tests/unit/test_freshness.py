@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.lib.freshness import expected_latest_day, partition_rows, row_count_anomaly
+from orchestration.landing.freshness import expected_latest_day, partition_rows, row_count_anomaly
 
 
 def test_expected_latest_day_per_calendar():
@@ -46,7 +46,7 @@ def test_partition_rows_reads_footers(tmp_path):
 
 
 def test_freshness_as_of_follows_the_source(tmp_path):
-    from orchestration.lib.freshness import freshness_as_of, landed_days
+    from orchestration.landing.freshness import freshness_as_of, landed_days
 
     for name in ("a/dt=2026-11-21", "a/dt=2026-11-22", "b/dt=2026-11-20"):
         (tmp_path / name).mkdir(parents=True)

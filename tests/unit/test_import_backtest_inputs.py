@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.importers import KINDS, ImportFormatError, import_files
-from orchestration.lib.importers.binance_klines import epoch_auto
-from orchestration.lib.raw_schemas import PREMIUM_INDEX, RATES
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import PREMIUM_INDEX, RATES
+from orchestration.sources.importers import KINDS, ImportFormatError, import_files
+from orchestration.sources.importers.binance_klines import epoch_auto
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 KLINES = FIXTURES / "binance_public_data"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.importers import ImportFormatError, ImportInputError, import_files
-from orchestration.lib.importers.common import binance_symbol
-from orchestration.lib.raw_schemas import FUNDING_RATES, LONG_SHORT_RATIO, OPEN_INTEREST
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES, LONG_SHORT_RATIO, OPEN_INTEREST
+from orchestration.sources.importers import ImportFormatError, ImportInputError, import_files
+from orchestration.sources.importers.common import binance_symbol
 
 ARCHIVE = """calc_time,funding_interval_hours,last_funding_rate
 1704067200000,8,0.00037409

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.importers import ImportFormatError, import_files
-from orchestration.lib.raw_schemas import FUNDING_RATES, OHLCV_DAILY, OPEN_INTEREST
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES, OHLCV_DAILY, OPEN_INTEREST
+from orchestration.sources.importers import ImportFormatError, import_files
 
 
 def _write(path: Path, text: str) -> Path:
@@ -125,7 +125,7 @@ def test_a_file_of_the_wrong_kind_is_refused_with_the_expected_header(tmp_path) 
 
 
 def test_nan_is_kept_as_a_float_until_the_quarantine(tmp_path) -> None:
-    from orchestration.lib.importers.common import parse_number, parse_percent
+    from orchestration.sources.importers.common import parse_number, parse_percent
 
     assert math.isnan(parse_number("NaN"))
     assert parse_number("") is None

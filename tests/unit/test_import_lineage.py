@@ -9,7 +9,7 @@ from functools import cache
 
 import pytest
 
-from orchestration.dbt_project import dbt_project
+from orchestration.warehouse.dbt_project import dbt_project
 
 TARGETS = ("fct_fragility_weekly", "fct_fragility_daily", "fct_fragility_forward")
 

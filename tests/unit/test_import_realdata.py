@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.importers import import_files
-from orchestration.lib.raw_schemas import FUNDING_RATES
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES
+from orchestration.sources.importers import import_files
 
 pytestmark = pytest.mark.realdata
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.importers import (
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import FUNDING_RATES
+from orchestration.sources.importers import (
     PARSERS,
     ImportInputError,
     import_files,
     records,
 )
-from orchestration.lib.importers.parsed import Parsed
-from orchestration.lib.raw_schemas import FUNDING_RATES
+from orchestration.sources.importers.parsed import Parsed
 
 HEADER = "venue,symbol,funding_ts,rate\n"
 GOOD = "binance,ETH/USDT:USDT,2024-03-01T00:00:00Z,0.0001\n"

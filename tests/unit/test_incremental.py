@@ -7,7 +7,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from orchestration.lib import incremental
+from orchestration.warehouse import incremental
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import ALL_DATASETS, FUNDING_RATES, OHLCV_DAILY
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES, OHLCV_DAILY
 
 DAY = date(2026, 11, 16)
 

@@ -12,12 +12,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.collectors.liquidations import command
-from orchestration.collectors.liquidations.compaction import coverage_findings, deribit_day
-from orchestration.collectors.liquidations.normalise import Liquidation, Reject, normalise
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
-from orchestration.lib.simulated import simulate_day
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.sources.liquidations import command
+from orchestration.sources.liquidations.compaction import coverage_findings, deribit_day
+from orchestration.sources.liquidations.normalise import Liquidation, Reject, normalise
+from orchestration.sources.simulated import simulate_day
 
 BASES = {"BTC/USDT:USDT": "BTC", "ETH/USDT:USDT": "ETH"}
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ccxt"
@@ -216,7 +216,7 @@ def test_collector_options_and_ws_url_env(tmp_path, monkeypatch):
 
 
 def test_ws_url_replaces_scheme_and_host_and_keeps_paths():
-    from orchestration.collectors.liquidations.collector import CollectorSettings, build_exchange
+    from orchestration.sources.liquidations.collector import CollectorSettings, build_exchange
 
     settings = CollectorSettings(symbols={}, bases={}, data_root=Path("."),
                                  ws_urls={"bybit": "ws://127.0.0.1:9"},
@@ -227,7 +227,7 @@ def test_ws_url_replaces_scheme_and_host_and_keeps_paths():
 
 
 def test_import_liquidations_csv(tmp_path):
-    from orchestration.lib.importers import import_files
+    from orchestration.sources.importers import import_files
 
     source = Path(__file__).resolve().parents[1] / "fixtures" / "liquidations" / "vendor_export.csv"
     report = import_files("liquidations", [source], tmp_path, allow_rejects=True)
@@ -255,9 +255,9 @@ def test_daily_asset_compacts_collector_files_and_checks_coverage(tmp_path, monk
     fails for a configured venue with no data and reports one below the connected share."""
     import dagster as dg
 
-    from orchestration.collectors.liquidations.store import HourCoverage, StreamStore
     from orchestration.defs.liquidations import COVERAGE_CHECK, land_liquidations
     from orchestration.resources.liquidation_source import LiquidationSource
+    from orchestration.sources.liquidations.store import HourCoverage, StreamStore
 
     monkeypatch.setenv("PERP_FRAGILITY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("PERP_FRAGILITY_VENUES", "binance,bybit,okx")

@@ -7,7 +7,9 @@ from datetime import date
 import ccxt
 import pytest
 
-from orchestration.lib.live import (
+from orchestration.lib.venues import venue_rules
+from orchestration.resources.live_market import LiveMarketSource
+from orchestration.sources.live import (
     CURRENT_ONLY,
     NOT_AVAILABLE,
     NOT_CONFIGURED,
@@ -21,9 +23,7 @@ from orchestration.lib.live import (
     venue_configs,
     write_outcomes,
 )
-from orchestration.lib.live.series import normalise_entries, raw_item_count
-from orchestration.lib.venues import venue_rules
-from orchestration.resources.live_market import LiveMarketSource
+from orchestration.sources.live.series import normalise_entries, raw_item_count
 
 
 def test_venues_and_symbols_come_from_the_seed() -> None:

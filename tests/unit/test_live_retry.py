@@ -12,7 +12,7 @@ import ccxt
 import pytest
 import stamina.instrumentation
 
-from orchestration.lib.live.retry import (
+from orchestration.sources.live.retry import (
     PERMANENT,
     RATE_LIMIT,
     RETRY,

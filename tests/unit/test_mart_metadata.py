@@ -7,9 +7,9 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from orchestration.lib import dbt_descriptions
-from orchestration.lib.dbt_descriptions import describe_generic_test
-from orchestration.lib.mart_metadata import is_mart, mart_profile, model_name, tidy
+from orchestration.warehouse import dbt_descriptions
+from orchestration.warehouse.dbt_descriptions import describe_generic_test
+from orchestration.warehouse.mart_metadata import is_mart, mart_profile, model_name, tidy
 
 
 def test_tidy_drops_dbt_bookkeeping_and_keeps_failed_rows() -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.raw_schemas import RATES
-from orchestration.lib.reference import rates
+from orchestration.landing.raw_schemas import RATES
+from orchestration.sources.reference import rates
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
 SHARED_ETH = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.reference import usde
+from orchestration.sources.reference import usde
 
 FIXTURE = (
     Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "defillama_usde_chart.json"

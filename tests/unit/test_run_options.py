@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.cli import build_parser
 from orchestration.commands import run as run_command
-from orchestration.lib.reachability import planned_urls, unreachable
+from orchestration.resources.reachability import planned_urls, unreachable
 
 ENV = ("PERP_FRAGILITY_VENUES", "PERP_FRAGILITY_SYMBOLS", "PERP_FRAGILITY_DATASETS",
        "PERP_FRAGILITY_API_URLS", "PERP_FRAGILITY_SOURCE")

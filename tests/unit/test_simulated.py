@@ -16,10 +16,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from orchestration.lib import landing
-from orchestration.lib.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
-from orchestration.lib.simulated import SOURCE_NAME, SimulationConfig, phase, simulate_day
+from orchestration.landing import landing
+from orchestration.landing.raw_schemas import ALL_DATASETS, DATASETS_BY_NAME
 from orchestration.lib.venues import venue_rules
+from orchestration.sources.simulated import SOURCE_NAME, SimulationConfig, phase, simulate_day
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEMO_START, DEMO_END = date(2026, 7, 26), date(2026, 11, 22)
@@ -139,7 +139,7 @@ def test_landing_twice_gives_identical_parquet_bytes(tmp_path):
 DIGEST_SNIPPET = """
 import hashlib, sys
 from datetime import date
-from orchestration.lib.simulated import simulate_day
+from orchestration.sources.simulated import simulate_day
 tables = simulate_day(date(2026, 11, 16), 7)
 print(hashlib.sha256(repr([t.to_pylist() for t in tables.values()]).encode()).hexdigest())
 """

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pytest
 
-from orchestration.lib.coverage import funding_gaps
+from orchestration.landing.coverage import funding_gaps
 from orchestration.lib.venues import venue_rules
 from orchestration.lib.weeks import (
     iso_week_of,

@@ -1,1 +1,0 @@
-"""Long-running collectors (streams that cannot be a daily batch)."""
