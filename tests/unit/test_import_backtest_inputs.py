@@ -61,10 +61,10 @@ def test_premium_index_klines_with_and_without_header(tmp_path) -> None:
 def test_mark_and_index_klines_in_microseconds_meet_on_the_hour(tmp_path) -> None:
     data = tmp_path / "data"
     mark = import_files(
-        "binance-mark-price", [KLINES / "markPriceKlines" / "BTCUSDT-1h-2025-01.csv"], data, allow_rejects=True)
+        "binance-mark-price", [KLINES / "markPriceKlines" / "BTCUSDT-1h-2025-01.csv"], data)
     index = import_files(
         "binance-index-price",
-        [_zip(KLINES / "indexPriceKlines" / "BTCUSDT-1h-2025-01.csv", tmp_path)], data, allow_rejects=True)
+        [_zip(KLINES / "indexPriceKlines" / "BTCUSDT-1h-2025-01.csv", tmp_path)], data)
     rows = landing.read_dataset(PREMIUM_INDEX, data).to_pylist()
     first = {(r["source"], r["ts"]): r for r in rows}
     hour = datetime(2025, 1, 1, tzinfo=UTC)
