@@ -128,10 +128,13 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
         dataset_capability,
     )
     from orchestration.lib.live.config import venue_configs
-    from orchestration.lib.raw_schemas import EXCHANGE_DATASETS
+    from orchestration.lib.raw_schemas import ALL_DATASETS, EXCHANGE_DATASETS
     from orchestration.lib.universe import configured_datasets, configured_symbols
 
-    datasets = set(configured_datasets(tuple(d.name for d in EXCHANGE_DATASETS), env))
+    # validated against every dataset (``--datasets liquidations`` is a valid run that plans no
+    # exchange dataset), then narrowed to the exchange ones this plan is about
+    configured = set(configured_datasets(tuple(d.name for d in ALL_DATASETS), env))
+    datasets = configured & {d.name for d in EXCHANGE_DATASETS}
     rules = configured_rules(env)
     plan: list[Expectation] = []
     for config in venue_configs(tuple(dict.fromkeys(r.venue for r in rules))):
