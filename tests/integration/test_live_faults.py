@@ -30,7 +30,9 @@ def sleeps():
     waits: list[float] = []
     previous = stamina.instrumentation.get_on_retry_hooks()
     stamina.instrumentation.set_on_retry_hooks([lambda details: waits.append(details.wait_for)])
-    yield waits
+    # the planned waits are the point here: leave the suite's zero-wait test mode (conftest)
+    with stamina.set_testing(False):
+        yield waits
     stamina.instrumentation.set_on_retry_hooks(previous)
 
 

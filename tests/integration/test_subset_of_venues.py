@@ -14,9 +14,11 @@ import pyarrow.compute as pc
 import pytest
 
 from orchestration.defs.jobs import daily_market_job, warehouse_after_landing
+from orchestration.defs.liquidations import land_liquidations
 from orchestration.defs.raw_checks import COMPLETENESS, raw_completeness, raw_freshness_and_volume
 from orchestration.defs.raw_landing import COVERAGE_CHECK, raw_domain_assets
 from orchestration.lib.universe import configured_venues
+from orchestration.resources.liquidation_source import liquidation_source_from_env
 from orchestration.resources.market_source import SimulatedMarketSource
 
 DAY = date(2026, 11, 2)
@@ -47,11 +49,14 @@ def subset_env(tmp_path, monkeypatch):
 def test_a_subset_of_venues_run_succeeds_and_the_warehouse_sensor_fires(subset_env) -> None:
     source = ConfiguredVenuesSource()
     defs = dg.Definitions(
-        assets=raw_domain_assets,
+        assets=[*raw_domain_assets, land_liquidations],
         asset_checks=[raw_freshness_and_volume, raw_completeness],
         jobs=[daily_market_job],
-        resources={key: source for key in
-                   ("market_source", "cftc_source", "etf_source", "rates_source")},
+        resources={
+            **{key: source for key in
+               ("market_source", "cftc_source", "etf_source", "rates_source")},
+            "liquidation_source": liquidation_source_from_env(),
+        },
     )
     instance = dg.DagsterInstance.ephemeral()
     result = defs.resolve_job_def("daily_market_job").execute_in_process(
@@ -86,10 +91,13 @@ def test_the_same_landing_fails_when_every_seed_venue_is_configured(subset_env, 
     monkeypatch.delenv("PERP_FRAGILITY_VENUES")
     source = ConfiguredVenuesSource(venues=["binance", "bybit", "okx"])
     defs = dg.Definitions(
-        assets=raw_domain_assets,
+        assets=[*raw_domain_assets, land_liquidations],
         jobs=[daily_market_job],
-        resources={key: source for key in
-                   ("market_source", "cftc_source", "etf_source", "rates_source")},
+        resources={
+            **{key: source for key in
+               ("market_source", "cftc_source", "etf_source", "rates_source")},
+            "liquidation_source": liquidation_source_from_env(),
+        },
     )
     result = defs.resolve_job_def("daily_market_job").execute_in_process(
         partition_key=DAY.isoformat(), instance=dg.DagsterInstance.ephemeral(),
