@@ -110,7 +110,7 @@ FRAGILITY_COMPONENTS: tuple[ComponentSpec, ...] = (
     ),
     ComponentSpec(
         "liquidations", "Liquidations", "stress", "share",
-        "forced closes against open interest (slot: unknown until liquidation data exists)",
+        "7 days of long liquidations against open interest (unknown where no collector ran)",
     ),
 )
 

@@ -3,7 +3,10 @@
 A stream cannot be a daily batch: the long-running collector (``perp-fragility
 collect-liquidations``) writes hourly files; this asset compacts one UTC day of them into the
 day's immutable partition (plus Deribit's REST history), or lands the simulated market's day.
-It is part of ``daily_market_job``, so ``perp-fragility run --start D --end D`` lands it.
+It is part of ``daily_market_job``, so ``perp-fragility run --start D --end D`` lands it; with
+``--datasets`` (``PERP_FRAGILITY_DATASETS``) it lands only when ``liquidations`` or
+``liquidation_coverage`` is named, and ``liquidations`` brings its coverage record along (without
+it every day would read unknown), so ``--datasets liquidations`` lands exactly these two.
 
 Checks: ``no_quarantined_rows`` on both datasets (warn), and ``collector_coverage`` on
 ``raw/liquidations``: fails when a configured streamed venue has no coverage record and no row
@@ -20,15 +23,29 @@ import pyarrow as pa
 from orchestration.defs.partitions import daily_partitions
 from orchestration.defs.raw_landing import QUARANTINE_CHECK, partition_days, raw_asset_key
 from orchestration.landing import landing
-from orchestration.landing.raw_schemas import LIQUIDATION_COVERAGE, LIQUIDATIONS
+from orchestration.landing.raw_schemas import (
+    ALL_DATASETS,
+    LIQUIDATION_COVERAGE,
+    LIQUIDATIONS,
+    RawDataset,
+)
 from orchestration.lib import settings
-from orchestration.lib.universe import configured_venues
+from orchestration.lib.universe import configured_datasets, configured_venues
 from orchestration.resources.liquidation_source import LiquidationSource
 from orchestration.sources.liquidations.compaction import coverage_findings
 from orchestration.sources.liquidations.venues import EXCHANGE_IDS
 
 COVERAGE_CHECK = "collector_coverage"
 DATASETS = (LIQUIDATIONS, LIQUIDATION_COVERAGE)
+
+
+def configured_liquidation_datasets() -> tuple[RawDataset, ...]:
+    """The liquidation datasets this run lands (``--datasets``): the configured ones, with the
+    coverage record whenever liquidations are landed, since a day without it reads unknown."""
+    wanted = set(configured_datasets(tuple(d.name for d in ALL_DATASETS)))
+    if LIQUIDATIONS.name in wanted:
+        wanted.add(LIQUIDATION_COVERAGE.name)
+    return tuple(d for d in DATASETS if d.name in wanted)
 
 
 @dg.multi_asset(
@@ -70,8 +87,12 @@ DATASETS = (LIQUIDATIONS, LIQUIDATION_COVERAGE)
 def land_liquidations(
     context: dg.AssetExecutionContext, liquidation_source: LiquidationSource
 ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+    wanted = configured_liquidation_datasets()
+    selected = [d for d in wanted if raw_asset_key(d) in context.selected_asset_keys]
+    if not selected:
+        context.log.info("no liquidation dataset configured: liquidation_source not contacted")
+        return
     days = partition_days(context)
-    selected = [d for d in DATASETS if raw_asset_key(d) in context.selected_asset_keys]
     rows: Counter[str] = Counter()
     rejected: dict[str, Counter[str]] = {d.name: Counter() for d in DATASETS}
     seen: dict[str, list[pa.Table]] = {d.name: [] for d in DATASETS}

@@ -122,7 +122,7 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     to give it; one that publishes only today's value is (the simulated market and snapshots
     give it, and a live backfill records it as ``not available`` in its outcomes).
     """
-    from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
+    from orchestration.landing.raw_schemas import ALL_DATASETS, EXCHANGE_DATASETS
     from orchestration.lib.universe import configured_datasets, configured_symbols
     from orchestration.sources.live.capabilities import (
         AVAILABLE,
@@ -131,7 +131,10 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     )
     from orchestration.sources.live.config import venue_configs
 
-    datasets = set(configured_datasets(tuple(d.name for d in EXCHANGE_DATASETS), env))
+    # validated against every dataset (``--datasets liquidations`` is a valid run that plans no
+    # exchange dataset), then narrowed to the exchange ones this plan is about
+    configured = set(configured_datasets(tuple(d.name for d in ALL_DATASETS), env))
+    datasets = configured & {d.name for d in EXCHANGE_DATASETS}
     rules = configured_rules(env)
     plan: list[Expectation] = []
     for config in venue_configs(tuple(dict.fromkeys(r.venue for r in rules))):

@@ -18,7 +18,9 @@
                          venue's own baseline
       perp_discount      max(trailing-365-day median of the 7-day premium - the premium, 0)
       oi_falling         max(-(7-day OI change), 0)
-      liquidations       the slot the liquidations models feed; null (unknown) until they do
+      liquidations       long liquidation notional / perp OI at the previous close, summed over
+                         the trailing 7 days (int_liquidation_cascades_daily.long_share_of_oi_7d);
+                         null (unknown) unless all 7 days are known: no collector, no import
     Also the day's regime inputs and its funding completeness: complete when every venue that
     reports the asset's funding in that ISO week has a complete funding day on it. -#}
 with
@@ -50,6 +52,13 @@ market as (
 arbitrage as (
 
     select * from {{ ref('int_arbitrage_share_daily') }}
+
+),
+
+liquidations as (
+
+    select date, base_asset, long_share_of_oi_7d
+    from {{ ref('int_liquidation_cascades_daily') }}
 
 ),
 
@@ -152,6 +161,7 @@ joined as (
         market_7d.oi_change_7d_pct,
         market_7d.price_change_7d_pct,
         arbitrage.arb_share_mid,
+        liquidations.long_share_of_oi_7d,
         completeness.is_complete_day
     from spine
     left join funding_asset
@@ -169,6 +179,9 @@ joined as (
     left join arbitrage
         on spine.date = arbitrage.date
         and spine.base_asset = arbitrage.base_asset
+    left join liquidations
+        on spine.date = liquidations.date
+        and spine.base_asset = liquidations.base_asset
     left join completeness
         on spine.date = completeness.date
         and spine.base_asset = completeness.base_asset
@@ -195,11 +208,10 @@ final as (
         {{ round_metric('share_below_baseline_7d') }} as negative_funding_value,
         {{ round_metric(positive_part('premium_7d_median - premium_7d')) }} as perp_discount_value,
         {{ round_metric(positive_part('-oi_change_7d_pct')) }} as oi_falling_value,
-        {#- Liquidations slot: replace by the liquidations models' daily value (e.g. long
-            liquidation notional / OI over the trailing 7 days, ranked like the others) with a
-            left join; until then the component is unknown, so it is neither scored nor counted
-            in components_present, and the stress side re-weights over the others. -#}
-        cast(null as double) as liquidations_value,
+        {#- Where no collector ran and nothing was imported the component is unknown, so it is
+            neither scored nor counted in components_present, and the stress side re-weights
+            over the others. It is floored (a covered week without liquidations scores 0). -#}
+        {{ round_metric('long_share_of_oi_7d') }} as liquidations_value,
         is_unwind_condition,
         unwind_reason,
         funding_apr_7d,
