@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import json
 import random
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import ccxt
 import stamina
+
+from orchestration.lib.retry_policy import retry_after_seconds
 
 T = TypeVar("T")
 
@@ -209,32 +209,6 @@ class RetryStats:
 
 class RetryAfterTooLong(ccxt.RateLimitExceeded):
     """The venue asked us to wait longer than the policy allows."""
-
-
-def retry_after_seconds(
-    headers: Mapping[str, str] | None, now: float | None = None
-) -> float | None:
-    """Seconds the venue asked us to wait, from ``Retry-After`` or Bybit's reset header."""
-    if not headers:
-        return None
-    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-    now = time.time() if now is None else now
-    value = lowered.get("retry-after")
-    if value:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-            except (TypeError, ValueError):
-                return None
-    reset = lowered.get("x-bapi-limit-reset-timestamp")
-    if reset:
-        try:
-            return max(0.0, float(reset) / 1000.0 - now)
-        except ValueError:
-            return None
-    return None
 
 
 def _reply_of(exchange: Any) -> tuple[int | None, str | None, Mapping[str, str] | None]:
