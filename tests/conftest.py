@@ -76,3 +76,27 @@ def no_retry_waits() -> Iterator[None]:
 
     with stamina.set_testing(True, attempts=1000, cap=True):
         yield
+
+
+# Settings the CLI writes into the environment (``run --venues/--symbols/--datasets/--api-url``,
+# ``--source``) so that the definitions it loads see them: a test that calls the CLI in process
+# must not leave them to the tests after it.
+CLI_SETTINGS_ENV = (
+    "PERP_FRAGILITY_VENUES",
+    "PERP_FRAGILITY_SYMBOLS",
+    "PERP_FRAGILITY_DATASETS",
+    "PERP_FRAGILITY_API_URLS",
+    "PERP_FRAGILITY_WS_URLS",
+    "PERP_FRAGILITY_SOURCE",
+)
+
+
+@pytest.fixture(autouse=True)
+def restore_cli_settings_env() -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in CLI_SETTINGS_ENV}
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -12,6 +12,7 @@ the stock ``DbtCliResource`` with the absolute path of the ``dbt`` beside this i
 
 from __future__ import annotations
 
+import shutil
 import sys
 from functools import cache
 from pathlib import Path
@@ -20,15 +21,28 @@ from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.lib.settings import DBT_PROJECT_DIR, export_data_dir
 
-DBT_EXECUTABLE = Path(sys.executable).parent / "dbt"
+
+def dbt_executable() -> str:
+    """The ``dbt`` of this environment: beside the interpreter of this virtual environment
+    (``sys.prefix``; ``sys.executable`` may be the resolved base interpreter in a code server
+    that ``dagster dev`` spawned), else on PATH, else ``dbt`` (dagster-dbt names what is missing).
+    """
+    for candidate in (Path(sys.prefix) / "bin" / "dbt", Path(sys.executable).parent / "dbt"):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
 
 
 @cache
 def project() -> DbtProject:
-    """The project (``profiles.yml`` beside ``dbt_project.yml``); parsed under ``dagster dev``."""
-    built = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-    built.prepare_if_dev()
-    return built
+    """The project (``profiles.yml`` beside ``dbt_project.yml``).
+
+    Its manifest is written by ``perp-fragility prepare`` (``make dev``, ``make test`` and every
+    CLI command run it first), not by ``DbtProject.prepare_if_dev()``: that builds its own dbt
+    resource with ``dbt`` looked up on ``PATH``, which a code server started from a plain shell
+    (``.venv/bin`` not on ``PATH``) does not have, and the code location then fails to load.
+    """
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
 def __getattr__(name: str) -> DbtProject:
@@ -48,5 +62,4 @@ def dbt_cli() -> DbtCliResource:
     partial-parse cache), to absolute values: when a resource is made, never at import.
     """
     export_data_dir()
-    executable = str(DBT_EXECUTABLE) if DBT_EXECUTABLE.exists() else "dbt"
-    return DbtCliResource(project_dir=project(), dbt_executable=executable)
+    return DbtCliResource(project_dir=project(), dbt_executable=dbt_executable())
