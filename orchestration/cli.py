@@ -2,28 +2,23 @@
 
 Subcommands run the same Dagster jobs the schedules run, in process, against the instance in
 ``$DAGSTER_HOME`` (default ``<data dir>/dagster_home``), so ``make dev`` later shows every run
-the CLI made. ``demo`` is the offline end-to-end path: land a fixed window of the simulated
-market, build the warehouse, render the last complete week's PDF and print its path.
+the CLI made (orchestration/commands/pipeline.py). ``demo`` is the offline end-to-end path:
+land a fixed window of the simulated market, build the warehouse, render the last complete
+week's PDF and print its path; a re-run does only what changed (orchestration/commands/demo.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from dagster import DagsterInstance
-
+from orchestration.commands.pipeline import render_week, run_range
 from orchestration.commands.prepare import prepare
 from orchestration.lib.demo_window import DEMO_DAYS, DEMO_END, demo_start
 
-# Step-level progress without Dagster's per-event DEBUG lines.
-CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+__all__ = ["main", "render_week", "run_range"]  # run_range, render_week: for tests and bench
 
 
 def _date(text: str) -> date:
@@ -44,110 +39,11 @@ def _week(text: str) -> str:
     return text.strip()
 
 
-def _definitions():  # noqa: ANN202 - dagster's Definitions, imported lazily for a fast --help
-    from orchestration.definitions import defs
-
-    return defs()
-
-
-def _instance(instance: DagsterInstance | None) -> DagsterInstance:
-    from dagster import DagsterInstance
-
-    return instance or DagsterInstance.get()
-
-
-def run_range(
-    start: date,
-    end: date,
-    instance: DagsterInstance | None = None,
-    *,
-    run_config: dict | None = None,
-) -> None:
-    """Land [start, end] as one run of the daily job (single-run backfill), then rebuild the
-    warehouse once, as the ``warehouse_after_landing`` sensor does under the daemon.
-    ``run_config`` is merged into the landing run's config (resource settings)."""
-    from orchestration.defs.partitions import FIRST_DATE_ENV, daily_partitions
-    from orchestration.errors import UserError
-    from orchestration.lib.run_tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-    )
-
-    if end < start:
-        raise UserError(f"--end {end} is before --start {start}")
-    first = date.fromisoformat(daily_partitions.get_first_partition_key())
-    if start < first:
-        raise UserError(
-            f"{start} is before the first daily partition {first}: "
-            f"set {FIRST_DATE_ENV}={start} (for `make dev` too) to land earlier days"
-        )
-    job = _definitions().resolve_job_def("daily_market_job")
-    tags = {
-        ASSET_PARTITION_RANGE_START_TAG: start.isoformat(),
-        ASSET_PARTITION_RANGE_END_TAG: end.isoformat(),
-    }
-    began = time.perf_counter()
-    result = job.execute_in_process(
-        instance=_instance(instance), tags=tags, run_config={**CONSOLE_INFO, **(run_config or {})}
-    )
-    if not result.success:
-        raise SystemExit("daily_market_job failed: see the run in the Dagster UI (make dev)")
-    landed = time.perf_counter()
-    print(f"landed {start}..{end} in {landed - began:.1f} s")
-    from orchestration.warehouse.incremental import LANDED_FROM_TAG
-
-    build = _definitions().resolve_job_def("warehouse_job").execute_in_process(
-        instance=_instance(instance),
-        tags={"perp_fragility/landing_run": result.run_id, LANDED_FROM_TAG: start.isoformat()},
-        run_config=CONSOLE_INFO,
-    )
-    if not build.success:
-        raise SystemExit("warehouse_job (dbt build) failed: see the run in the Dagster UI")
-    print(f"built the warehouse in {time.perf_counter() - landed:.1f} s")
-
-
-def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
-    """Run the weekly report job for ``iso_week``; print and return the PDF path.
-
-    A week that cannot be reported (no data, not a partition) is a user error before the job
-    runs (orchestration/commands/report_week.py)."""
-    from orchestration.commands.report_week import require_reportable
-    from orchestration.lib.weeks import report_path, week_partition_key
-
-    require_reportable(iso_week)
-    job = _definitions().resolve_job_def("weekly_report_job")
-    result = job.execute_in_process(
-        instance=_instance(instance),
-        partition_key=week_partition_key(iso_week),
-        run_config=CONSOLE_INFO,
-    )
-    if not result.success:
-        raise SystemExit(f"weekly_report_job failed for {iso_week}")
-    pdf_key = ["reports", "weekly_fragility_pdf"]
-    meta = next(
-        e.materialization.metadata
-        for e in result.get_asset_materialization_events()
-        if e.materialization.asset_key.path == pdf_key
-    )
-    for event in result.get_asset_materialization_events():
-        if event.materialization.asset_key.path[-1] == "weekly_report_delivery":
-            for channel, outcome in event.materialization.metadata["channels"].value.items():
-                print(f"delivery {channel}: {outcome}")
-    print(
-        f"report {iso_week}: {meta['pages'].value} pages, rendered in "
-        f"{meta['render_seconds'].value:.2f} s"
-    )
-    print(report_path(iso_week))
-    return report_path(iso_week)
-
-
 def cmd_demo(args: argparse.Namespace) -> None:
-    from orchestration.lib.weeks import last_complete_week
+    from orchestration.commands.demo import run_demo
 
-    start = demo_start(args.end, args.days)
     prepare()
-    run_range(start, args.end)
-    render_week(last_complete_week(args.end))
+    run_demo(demo_start(args.end, args.days), args.end, force=args.force)
 
 
 def cmd_run(args: argparse.Namespace) -> None:
@@ -192,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="offline end-to-end run on the simulated market")
     demo.add_argument("--end", type=_date, default=DEMO_END, help=f"last day (default {DEMO_END})")
     demo.add_argument("--days", type=int, default=DEMO_DAYS, help="window length in days")
+    demo.add_argument("--force", action="store_true", help="land every day and rebuild the "
+                      "warehouse again, even those this instance already holds")
     demo.set_defaults(func=cmd_demo)
 
     run = sub.add_parser("run", help="materialise a date range of every daily asset")

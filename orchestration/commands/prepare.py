@@ -53,12 +53,10 @@ def _parse_cache() -> Path:
 def _latest_dbt_source_edit() -> float:
     """mtime of the most recently edited file dbt parses (one walk of the project)."""
     from orchestration.warehouse.dbt_project import dbt_project
+    from orchestration.warehouse.fingerprint import dbt_source_files
 
-    project = dbt_project.project_dir
-    sources = [project / "dbt_project.yml", project / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests", "analyses", "snapshots"):
-        sources.extend(p for p in (project / folder).rglob("*") if p.is_file())
-    return max((p.stat().st_mtime for p in sources if p.exists()), default=0.0)
+    files = dbt_source_files(Path(dbt_project.project_dir))
+    return max((p.stat().st_mtime for p in files), default=0.0)
 
 
 def _written_before(artifact: Path, edited: float) -> bool:

@@ -170,6 +170,7 @@ def ui_data(pipeline_run: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     import dagster as dg
 
     from orchestration import cli
+    from orchestration.commands.pipeline import CONSOLE_INFO
     from orchestration.definitions import defs
     from orchestration.instance import ensure_dagster_home
     from orchestration.landing.raw_schemas import ALL_DATASETS
@@ -197,7 +198,7 @@ def ui_data(pipeline_run: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
             build = (
                 defs()
                 .resolve_job_def("warehouse_job")
-                .execute_in_process(instance=instance, run_config=cli.CONSOLE_INFO)
+                .execute_in_process(instance=instance, run_config=CONSOLE_INFO)
             )
             assert build.success
             pdf = cli.render_week(REPORT_WEEK, instance=instance)
