@@ -438,6 +438,10 @@ def _visit_pages(page: Any, dagster_ui: DagsterUi, shots: list[Path]) -> None:
     text = page.inner_text("body")
     for name in ("funding_rates", "fct_fragility_weekly", "weekly_fragility_pdf"):
         assert name in text, f"{name} not shown on the asset graph page"
+    # the groups read left to right in the data's flow: raw -> marts -> report
+    flow = ("funding_rates", "fct_fragility_weekly", "weekly_fragility_pdf")
+    lefts = [page.get_by_text(name, exact=True).first.bounding_box()["x"] for name in flow]
+    assert lefts == sorted(lefts), f"asset graph not in flow order: {dict(zip(flow, lefts))}"
     shots.append(dagster_ui.artifacts / "asset-graph.png")
     page.screenshot(path=str(shots[-1]))
 
