@@ -28,9 +28,26 @@ sides as (
 
 ),
 
+hourly as (
+
+    select * from {{ ref('int_liquidations_hourly') }}
+
+),
+
 daily as (
 
-    select * from {{ ref('int_liquidations_daily') }}
+    {#- The hourly grid summed to the venue-day: seconds_connected sums the hours with a
+        coverage record and is null when none had one (nobody listened that day). -#}
+    select
+        date,
+        venue,
+        base_asset,
+        side,
+        cast(sum(events) as bigint) as events,
+        {{ round_metric('sum(notional_usd)', 4) }} as notional_usd,
+        sum(seconds_connected) as seconds_connected
+    from hourly
+    group by date, venue, base_asset, side
 
 ),
 
