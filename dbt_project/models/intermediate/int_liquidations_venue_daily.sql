@@ -5,12 +5,17 @@
     without a coverage record). is_lower_bound: the totals undercount, because the venue's stream
     is sampled (Binance: one liquidation per symbol per second) or the day was not fully covered;
     null where nothing is known. notional_share_of_oi: notional / the venue's perpetual open
-    interest at the previous day's close (the positions at risk when the day began). -#}
+    interest at the previous day's close (the positions at risk when the day began).
+    Incremental: a day depends on its own hours and the previous day's OI, so a build rewrites
+    the days from its window start on (macros/incremental.sql). -#}
+{{ config(materialized='incremental', unique_key=['date', 'venue', 'base_asset', 'side']) }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 days as (
 
     select distinct date from {{ ref('int_market_prices_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 
@@ -31,6 +36,7 @@ sides as (
 hourly as (
 
     select * from {{ ref('int_liquidations_hourly') }}
+    {{ rows_from('hour_at', window_start) }}
 
 ),
 
@@ -60,6 +66,9 @@ open_interest as (
         oi_usd
     from {{ ref('int_open_interest_exchange_daily') }}
     where kind = 'perp'
+    {%- if window_start is not none %}
+        and date >= cast('{{ window_start }}' as date) - 1
+    {%- endif %}
 
 ),
 
