@@ -1,5 +1,6 @@
 {#- Liquidations per UTC day, venue with a liquidation feed, base asset and side (`long` = long
-    positions liquidated, forced sells): the logic of the fct_liquidations_daily mart. One row per landed day for every such venue, so a gap is
+    positions liquidated, forced sells), the hourly grid (int_liquidations_hourly) summed to the
+    venue-day: the logic of the fct_liquidations_daily mart. One row per landed day for every such venue, so a gap is
     a row: events and notional_usd are null (unknown, not zero) where no collector covered the
     venue that day and no row was imported. coverage_share = seconds connected / 86,400 (null
     without a coverage record). is_lower_bound: the totals undercount, because the venue's stream

@@ -30,7 +30,7 @@ final as (
     {{ dedupe_on_grain(
         'renamed',
         'seconds_connected desc nulls last, source, events desc nulls last, '
-        ~ 'messages desc nulls last, capture'
+        ~ 'messages desc nulls last, capture, rejected nulls last, reconnects nulls last'
     ) }}
 
 )
