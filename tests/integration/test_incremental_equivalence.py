@@ -41,8 +41,14 @@ INCREMENTAL_MODELS = (
     "int_funding_intervals",
     "int_funding_settlements",
     "int_premium_hourly",
-    "fct_funding_rates",
+    "int_liquidations_hourly",
+    "int_liquidations_venue_daily",
+    "int_liquidation_cascades_daily",
+    "int_liquidation_cascades_hourly",
 )
+# Views over an incremental model (no rows of their own): compared like the tables.
+VIEWS = ("fct_funding_rates", "fct_liquidations_daily", "fct_liquidations_hourly",
+         "fct_liquidation_cascades_daily", "fct_liquidation_cascades_hourly")
 
 
 def _land(first: date, last: date) -> None:
@@ -126,6 +132,12 @@ def test_last_build_was_incremental_and_pruned_raw_partitions(warehouses):
         assert f">= '{window_start.isoformat()}'" in sql, (model, sql[:800])
     context = f"cast('{window_start.isoformat()}' as date) - 1"  # the lag context day
     assert context in _compiled(results, "int_funding_intervals")
+    # the cascade windows' context: 7 days of hours; the 30 grid days before the window start
+    hours = f"cast('{window_start.isoformat()}' as date) - 7"
+    assert hours in _compiled(results, "int_liquidation_cascades_hourly")
+    days = _compiled(results, "int_liquidation_cascades_daily")
+    assert f"where date < cast('{window_start.isoformat()}' as date)" in days
+    assert "limit 30" in days
 
 
 # Doubles may differ in the last digit: DuckDB's parallel sums add in the order rows are stored,
@@ -173,7 +185,15 @@ def test_incremental_and_full_refresh_warehouses_hold_the_same_rows(warehouses):
             "where table_catalog = 'fullref' and table_schema = 'main' order by 1"
         ).fetchall()
     ]
-    assert set(INCREMENTAL_MODELS) <= set(tables)
+    assert set(INCREMENTAL_MODELS) | set(VIEWS) <= set(tables)
+    views = {
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'fullref' and table_type = 'VIEW'"
+        ).fetchall()
+    }
+    assert set(VIEWS) <= views
     differences = {}
     for table in tables:
         counts = con.execute(

@@ -15,16 +15,41 @@
                    the previous close) over the trailing 7 days d-6..d, when all 7 are known:
                    the fragility index's stress component `liquidations` (a cascade week is
                    a high share; a week with an unknown day is unknown, not a smaller sum)
-    Unknown inputs (no venue covered, too little history, no OI) give null, never false. -#}
+    Unknown inputs (no venue covered, too little history, no OI) give null, never false.
+    Incremental: a build rewrites the days from its window start on. The trailing window and
+    the OI lag count rows (days of the grid), so it reads the last max(window, 7) grid days
+    before the window start as context: every rewritten day then sees the same 30 previous
+    days, and each of the 7 days its long_share_of_oi_7d sums has its previous close. -#}
+{{ config(materialized='incremental', unique_key=['date', 'base_asset']) }}
+{%- set window_start = incremental_window_start('date') %}
 {%- set window = var('liquidation_cascade_window_days', 30) %}
 {%- set min_days = var('liquidation_cascade_min_days', 14) %}
 {%- set threshold = var('liquidation_cascade_z_daily', 3.0) %}
 {%- set min_multiple = var('liquidation_cascade_min_multiple', 3.0) %}
+{%- set context_rows = [window, 7] | max %}
 with
+
+{%- if window_start is not none %}
+context as (
+
+    {#- The first grid day this build reads: context_rows days before the window start. -#}
+    select coalesce(min(date), cast('{{ window_start }}' as date)) as first_date
+    from (
+        select distinct date from {{ ref('int_liquidations_venue_daily') }}
+        where date < cast('{{ window_start }}' as date)
+        order by date desc
+        limit {{ context_rows }}
+    )
+
+),
+{%- endif %}
 
 liquidations as (
 
     select * from {{ ref('int_liquidations_venue_daily') }}
+    {%- if window_start is not none %}
+    where date >= (select first_date from context)
+    {%- endif %}
 
 ),
 
@@ -36,6 +61,9 @@ open_interest as (
         sum(oi_usd) as oi_usd
     from {{ ref('int_open_interest_exchange_daily') }}
     where kind = 'perp'
+    {%- if window_start is not none %}
+        and date >= (select first_date from context)
+    {%- endif %}
     group by date, base_asset
 
 ),
@@ -129,6 +157,7 @@ final as (
         {{ round_metric('case when long_share_days = 7 then long_share_7d end') }}
             as long_share_of_oi_7d
     from trailing_week
+    {{ rows_from('date', window_start) }}
 
 )
 

@@ -7,7 +7,13 @@
       is_cascade = z_h >= var('liquidation_cascade_z_hourly') (4.0), the hour at least
       var('liquidation_cascade_min_multiple') (3) times the trailing geometric mean, and the
       day's perp OI fell.
-    Only hours with rows appear (fct_liquidations_hourly); unknown inputs give null. -#}
+    Only hours with rows appear (fct_liquidations_hourly); unknown inputs give null.
+    Incremental: a build rewrites the hours from its window start on, reading the hourly rows
+    of the trailing window's length (var('liquidation_cascade_window_hours'), rounded up to
+    days) before it, so every rewritten hour sees the same trailing hours as a full build. -#}
+{{ config(materialized='incremental', unique_key=['hour_at', 'base_asset']) }}
+{%- set window_start = incremental_window_start('hour_at') %}
+{%- set context_days = (var('liquidation_cascade_window_hours', 168) / 24) | round(0, 'ceil') | int %}
 {%- set window_s = var('liquidation_cascade_window_hours', 168) * 3600 %}
 {%- set min_hours = var('liquidation_cascade_min_hours', 72) %}
 {%- set threshold = var('liquidation_cascade_z_hourly', 4.0) %}
@@ -17,12 +23,14 @@ with
 hourly as (
 
     select * from {{ ref('int_liquidations_hourly') }}
+    {{ rows_from('hour_at', window_start, context_days=context_days) }}
 
 ),
 
 days as (
 
     select date, base_asset, oi_change_pct from {{ ref('int_liquidation_cascades_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 
@@ -80,6 +88,7 @@ final as (
     left join days
         on scored.date = days.date
         and scored.base_asset = days.base_asset
+    {{ rows_from('scored.hour_at', window_start) }}
 
 )
 

@@ -2,18 +2,24 @@
     venue-hour. The grid is every venue-hour a collector covered (coverage record present) for
     each of the venue's seed assets and both sides, plus every hour holding rows without
     coverage (imports): a covered hour without rows is a true zero; an hour that is on neither
-    list has no row and is unknown. seconds_connected is null where no coverage record exists. -#}
+    list has no row and is unknown. seconds_connected is null where no coverage record exists.
+    Incremental: an hour depends only on its own events and coverage record, so a build
+    re-reads the staged hours from its window start on (macros/incremental.sql). -#}
+{{ config(materialized='incremental', unique_key=['hour_at', 'venue', 'base_asset', 'side']) }}
+{%- set window_start = incremental_window_start('hour_at') %}
 with
 
 events as (
 
     select * from {{ ref('stg_liquidations') }}
+    {{ rows_from('liquidated_at', window_start) }}
 
 ),
 
 coverage as (
 
     select * from {{ ref('stg_liquidation_coverage') }}
+    {{ rows_from('hour_at', window_start) }}
 
 ),
 

@@ -1,16 +1,22 @@
 {#- Liquidations per UTC day, venue with a liquidation feed, base asset and side (`long` = long
-    positions liquidated, forced sells): the logic of the fct_liquidations_daily mart. One row per landed day for every such venue, so a gap is
+    positions liquidated, forced sells), the hourly grid (int_liquidations_hourly) summed to the
+    venue-day: the logic of the fct_liquidations_daily mart. One row per landed day for every such venue, so a gap is
     a row: events and notional_usd are null (unknown, not zero) where no collector covered the
     venue that day and no row was imported. coverage_share = seconds connected / 86,400 (null
     without a coverage record). is_lower_bound: the totals undercount, because the venue's stream
     is sampled (Binance: one liquidation per symbol per second) or the day was not fully covered;
     null where nothing is known. notional_share_of_oi: notional / the venue's perpetual open
-    interest at the previous day's close (the positions at risk when the day began). -#}
+    interest at the previous day's close (the positions at risk when the day began).
+    Incremental: a day depends on its own hours and the previous day's OI, so a build rewrites
+    the days from its window start on (macros/incremental.sql). -#}
+{{ config(materialized='incremental', unique_key=['date', 'venue', 'base_asset', 'side']) }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 days as (
 
     select distinct date from {{ ref('int_market_prices_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 
@@ -28,9 +34,27 @@ sides as (
 
 ),
 
+hourly as (
+
+    select * from {{ ref('int_liquidations_hourly') }}
+    {{ rows_from('hour_at', window_start) }}
+
+),
+
 daily as (
 
-    select * from {{ ref('int_liquidations_daily') }}
+    {#- The hourly grid summed to the venue-day: seconds_connected sums the hours with a
+        coverage record and is null when none had one (nobody listened that day). -#}
+    select
+        date,
+        venue,
+        base_asset,
+        side,
+        cast(sum(events) as bigint) as events,
+        {{ round_metric('sum(notional_usd)', 4) }} as notional_usd,
+        sum(seconds_connected) as seconds_connected
+    from hourly
+    group by date, venue, base_asset, side
 
 ),
 
@@ -43,6 +67,9 @@ open_interest as (
         oi_usd
     from {{ ref('int_open_interest_exchange_daily') }}
     where kind = 'perp'
+    {%- if window_start is not none %}
+        and date >= cast('{{ window_start }}' as date) - 1
+    {%- endif %}
 
 ),
 

@@ -1,13 +1,14 @@
 {#- One row per funding settlement (venue, symbol, funding_ts) with its interval, annualised
-    rate, the venue's baseline scaled to the interval and the excess over it. -#}
-{{ config(materialized='incremental', unique_key=['venue', 'symbol', 'funding_ts']) }}
-{%- set window_start = incremental_window_start('funding_ts') %}
+    rate, the venue's baseline scaled to the interval and the excess over it. The rows are
+    int_funding_settlements' (where the formulas and their unit tests live): this mart is a
+    view naming the contract's columns (docs/marts.md), so a settlement is not stored once
+    more, and it follows that incremental table on every build with no window of its own. -#}
+{{ config(materialized='view') }}
 with
 
 settlements as (
 
     select * from {{ ref('int_funding_settlements') }}
-    {{ rows_from('funding_ts', window_start) }}
 
 ),
 

@@ -2,7 +2,9 @@
     is a true zero there) and the hours holding imported rows (coverage unknown). For peaks:
     the report's "largest hours of the week" read this mart. coverage_share = seconds connected
     / 3600, null without a coverage record; is_lower_bound when the venue's stream is sampled
-    (Binance: at most one liquidation per symbol per second) or the hour was not fully covered. -#}
+    (Binance: at most one liquidation per symbol per second) or the hour was not fully covered.
+    A view: int_liquidations_hourly stores the rows, this adds two derived columns. -#}
+{{ config(materialized='view') }}
 with
 
 hourly as (

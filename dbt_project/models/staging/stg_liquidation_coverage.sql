@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'hour_at']) }}
-{%- set window_start = incremental_window_start('hour_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'liquidation_coverage') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('liquidation_coverage', 'hour_at') }}
 
 ),
 
@@ -29,10 +27,11 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, hour_at order by seconds_connected desc, source
-    ) = 1
+    {{ dedupe_on_grain(
+        'renamed',
+        'seconds_connected desc nulls last, source, events desc nulls last, '
+        ~ 'messages desc nulls last, capture, rejected nulls last, reconnects nulls last'
+    ) }}
 
 )
 

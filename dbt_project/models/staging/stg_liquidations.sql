@@ -1,11 +1,9 @@
 {{ config(unique_key=['venue', 'symbol', 'liquidated_at', 'side', 'price', 'amount_base']) }}
-{%- set window_start = incremental_window_start('liquidated_at') %}
 with
 
 source as (
 
-    select * from {{ source('raw', 'liquidations') }}
-    {{ raw_partitions_from(window_start) }}
+    {{ raw_dataset('liquidations', 'liquidated_at') }}
 
 ),
 
@@ -31,11 +29,7 @@ renamed as (
 
 final as (
 
-    select * from renamed
-    qualify row_number() over (
-        partition by venue, symbol, liquidated_at, side, price, amount_base
-        order by source
-    ) = 1
+    {{ dedupe_on_grain('renamed', 'source, capture, notional_usd nulls last, base_asset nulls last') }}
 
 )
 
