@@ -10,8 +10,9 @@ no incremental state), following the definitions in docs/marts.md:
   venue and base asset the day's rate sum (symbols averaged), ``realised_apr`` and the 7 d / 30 d
   realised APR over the hours the settlements pay for (``sum(rate) * 8760 / sum(hours)``,
   complete days only; null under 5 / 20 complete days), as int_funding_daily;
-- basis: the perp premium (daily mean of (mark - index) / index) and the dated basis at the
-  daily close, annualised when at least 7 days from expiry;
+- basis: the perp premium (daily mean of (mark - index) / index, else the venue's published
+  premium index) and the dated basis at the daily close, annualised when at least 7 days from
+  expiry;
 - open interest in USD per date, venue, base asset and kind from the end-of-day snapshot
   (reported USD, else base amount * the day's reference spot price).
 
@@ -158,12 +159,15 @@ def funding_daily(settlements: pd.DataFrame) -> pd.DataFrame:
 
 
 def perp_premium_daily(raw: pd.DataFrame) -> pd.DataFrame:
-    """Per date, venue and symbol: mean hourly premium (mark - index) / index, discount hours."""
-    df = raw.dropna(subset=["mark_price", "index_price"]).drop_duplicates(["venue", "symbol", "ts"])
-    df = df.assign(
-        date=_utc_date(df["ts"]),
-        premium=(df["mark_price"] - df["index_price"]) / df["index_price"],
-    )
+    """Per date, venue and symbol: mean hourly premium, discount hours. As int_premium_hourly:
+    (mark - index) / index when both are known, else the venue's published premium index; an
+    hour with neither is no row."""
+    df = raw.drop_duplicates(["venue", "symbol", "ts"])
+    index = df["index_price"].where(df["index_price"] != 0)  # safe_divide: no premium on 0
+    from_prices = (df["mark_price"] - index) / index
+    published = df["premium"] if "premium" in df else pd.Series(np.nan, index=df.index)
+    df = df.assign(date=_utc_date(df["ts"]), premium=from_prices.fillna(published))
+    df = df.dropna(subset=["premium"])
     out = df.groupby(["date", "venue", "symbol"], as_index=False).agg(
         base_asset=("base_asset", "first"),
         premium_or_basis=("premium", "mean"),
@@ -179,7 +183,8 @@ def dated_basis_daily(raw: pd.DataFrame) -> pd.DataFrame:
     df = raw.dropna(subset=["future_price", "index_price", "expiry_ts"]).copy()
     df["date"] = _snapshot_date(df["ts"])
     df = df.sort_values("ts").drop_duplicates(["venue", "symbol", "date"], keep="last")
-    days = (df["expiry_ts"] - df["ts"]).dt.total_seconds() / 86400.0
+    # fractional days to expiry, rounded to 6 digits as int_basis_dated_daily stores them
+    days = ((df["expiry_ts"] - df["ts"]).dt.total_seconds() / 86400.0).round(6)
     df["days_to_expiry"] = days
     df["premium_or_basis"] = df["future_price"] / df["index_price"] - 1.0
     df["annualized_basis"] = (df["premium_or_basis"] * 365.0 / days).where(days >= 7)

@@ -170,3 +170,25 @@ def test_pandas_peer_carry_counts_complete_days_over_their_hours(bench_modules) 
     assert last["realised_apr_7d"] == pytest.approx(0.1095)
     assert daily.loc[pd.Timestamp("2026-11-05"), "realised_apr_7d"] == pytest.approx(0.1095)
     assert math.isnan(daily.loc[pd.Timestamp("2026-11-04"), "realised_apr_7d"])
+
+
+def test_pandas_peer_premium_falls_back_to_the_published_index(bench_modules) -> None:
+    """As int_premium_hourly: mark/index when both are known, else the venue's premium; an
+    hour with neither is no row (not a zero)."""
+    peer = bench_modules["pandas_peer"]
+    hours = pd.date_range("2026-11-02", periods=3, freq="h", tz="UTC")
+    raw = pd.DataFrame(
+        {
+            "venue": "binance",
+            "symbol": "BTCUSDT",
+            "base_asset": "BTC",
+            "ts": hours,
+            "mark_price": [101.0, None, None],
+            "index_price": [100.0, None, None],
+            "premium": [None, -0.03, None],
+        }
+    )
+    day = peer.perp_premium_daily(raw).iloc[0]
+    assert day["premium_or_basis"] == pytest.approx((0.01 - 0.03) / 2)
+    assert day["hours_observed"] == 2
+    assert day["discount_hours"] == 1
