@@ -30,7 +30,7 @@ one process), scenario.py (which measurements, in which order), agreement.py (th
 computes what the marts hold), targets.py (issue 16's targets: met / missed / n/a),
 report_table.py (the Markdown); this file is the entry point and its options.
 
-    .venv/bin/python bench/bench_pipeline.py --quick           # CI smoke, < 5 minutes
+    .venv/bin/python bench/bench_pipeline.py --quick           # smoke: 90 days (plus the demo)
     .venv/bin/python bench/bench_pipeline.py                   # 5 years x 19 extra symbols
     .venv/bin/python bench/bench_pipeline.py --years 1 --extra-symbols 19
 
@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="CI smoke: 90 days, no extra symbols, 1 repeat (< 5 minutes)",
+        help="smoke: 90 days, no extra symbols, 1 repeat (the demo measurements keep their window)",
     )
     parser.add_argument("--years", type=float, default=5.0, help="history length (default 5)")
     parser.add_argument("--days", type=int, default=0, help="history in days (overrides --years)")
