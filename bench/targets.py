@@ -73,7 +73,9 @@ def evaluate(result: dict[str, Any]) -> list[Target]:
     }
     history = result["history_days"]
     at_5y = history >= FIVE_YEARS_DAYS
-    long_name, long_m = dailies[max(dailies)] if dailies else (None, None)
+    # the daily run after exactly 5 years when the history is longer, else the longest one
+    long_days = FIVE_YEARS_DAYS if FIVE_YEARS_DAYS in dailies else max(dailies, default=None)
+    long_name, long_m = dailies[long_days] if long_days else (None, None)
     short_name, short_m = dailies.get(ONE_MONTH_DAYS, (None, None))
     long_s = long_m["median_wall_s"] if long_m else None
     short_s = short_m["median_wall_s"] if short_m else None

@@ -76,6 +76,14 @@ def test_targets_at_five_years_have_a_status_from_the_medians(bench_modules) -> 
     assert rows["daily 5 y / daily 1 month <= 1.3"].value == pytest.approx(40 / 35)
 
 
+def test_longer_history_holds_the_daily_run_at_five_years(bench_modules) -> None:
+    result = _result(2000)
+    result["measurements"]["daily@5 years"] = _measurement(42.0, days=1826)
+    rows = {t.target: t for t in bench_modules["targets"].evaluate(result)}
+    assert rows["daily 5 y < 2 x floor"].value == pytest.approx(42.0 / 30.0)
+    assert rows["daily 5 y < 2 x floor"].status == "met"
+
+
 def test_short_history_says_na_for_the_five_year_targets_only(bench_modules) -> None:
     targets = bench_modules["targets"]
     rows = targets.evaluate(_result(90))
