@@ -8,9 +8,11 @@ no incremental state), following the definitions in docs/marts.md:
 - funding: ``apr_simple = rate * 8760 / interval_hours`` per settlement (interval reported, else
   the gap to the previous/next settlement when <= 8 h, else the seed default), then per date,
   venue and base asset the day's rate sum (symbols averaged), ``realised_apr`` and the 7 d / 30 d
-  realised APR (sum over the window * 365 / days covered; null under 5 / 20 covered days);
-- basis: the perp premium (daily mean of (mark - index) / index) and the dated basis at the
-  daily close, annualised when at least 7 days from expiry;
+  realised APR over the hours the settlements pay for (``sum(rate) * 8760 / sum(hours)``,
+  complete days only; null under 5 / 20 complete days), as int_funding_daily;
+- basis: the perp premium (daily mean of (mark - index) / index, else the venue's published
+  premium index) and the dated basis at the daily close, annualised when at least 7 days from
+  expiry;
 - open interest in USD per date, venue, base asset and kind from the end-of-day snapshot
   (reported USD, else base amount * the day's reference spot price).
 
@@ -69,10 +71,13 @@ def funding_settlements(raw: pd.DataFrame) -> pd.DataFrame:
         .groupby(["venue", "base_asset"])["default_interval_hours"]
         .first()
     )
-    default = df.join(by_symbol.rename("d1"), on=["venue", "symbol"]).join(
-        by_asset.rename("d2"), on=["venue", "base_asset"]
+    by_venue = rules.groupby("venue")["default_interval_hours"].max()
+    default = (
+        df.join(by_symbol.rename("d1"), on=["venue", "symbol"])
+        .join(by_asset.rename("d2"), on=["venue", "base_asset"])
+        .join(by_venue.rename("d3"), on="venue")
     )
-    default_hours = default["d1"].fillna(default["d2"]).fillna(8.0)
+    default_hours = default["d1"].fillna(default["d2"]).fillna(default["d3"]).fillna(8.0)
     grouped = df.groupby(["venue", "symbol"])["funding_ts"]
     since = ((df["funding_ts"] - grouped.shift(1)).dt.total_seconds() / 3600).round(2)
     to_next = ((grouped.shift(-1) - df["funding_ts"]).dt.total_seconds() / 3600).round(2)
@@ -93,50 +98,76 @@ def funding_settlements(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def funding_daily(settlements: pd.DataFrame) -> pd.DataFrame:
-    """Per date, venue and base asset: rate sum (symbols averaged) and realised APR 1/7/30 d."""
+    """Per date, venue and base asset: rate sum (symbols averaged), realised APR 1/7/30 d.
+
+    As int_funding_daily: carry is annualised over the hours the settlements pay for
+    (``sum(rate) * 8760 / sum(interval_hours)``); a symbol's day is complete with at least
+    ``floor(24 / longest interval)`` settlements, a venue's day when every symbol's is; the
+    7/30-day windows sum complete days only and are null under 5 / 20 complete days.
+    """
     by_symbol = settlements.groupby(
         ["funding_date", "venue", "base_asset", "symbol"], as_index=False
-    ).agg(rate_sum=("rate", "sum"), settlements=("rate", "size"))
+    ).agg(
+        rate_sum=("rate", "sum"),
+        hours_sum=("interval_hours", "sum"),
+        settlements=("rate", "size"),
+        longest=("interval_hours", "max"),
+    )
+    expected = np.floor(24.0 / by_symbol["longest"] + 0.02).clip(lower=1)
+    by_symbol["complete"] = by_symbol["settlements"] >= expected
     daily = (
         by_symbol.groupby(["venue", "base_asset", "funding_date"], as_index=False)
-        .agg(rate_sum=("rate_sum", "mean"), settlements=("settlements", "sum"))
+        .agg(
+            rate_sum=("rate_sum", "mean"),
+            hours_sum=("hours_sum", "mean"),
+            settlements=("settlements", "sum"),
+            complete=("complete", "all"),
+        )
         .sort_values(["venue", "base_asset", "funding_date"])
     )
     indexed = daily.set_index("funding_date")
     pieces = []
     for (venue, asset), group in indexed.groupby(["venue", "base_asset"], sort=False):
-        rate = group["rate_sum"]
+        complete_rate = group["rate_sum"].where(group["complete"])
+        complete_hours = group["hours_sum"].where(group["complete"])
         out = pd.DataFrame(
             {
                 "venue": venue,
                 "base_asset": asset,
-                "rate_sum": rate,
+                "rate_sum": group["rate_sum"],
+                "hours_sum": group["hours_sum"],
                 "settlements": group["settlements"],
-                "sum_7d": rate.rolling("7D").sum(),
-                "days_7d": rate.rolling("7D").count(),
-                "sum_30d": rate.rolling("30D").sum(),
-                "days_30d": rate.rolling("30D").count(),
+                "is_complete_day": group["complete"],
+                "sum_7d": complete_rate.rolling("7D").sum(),
+                "hours_7d": complete_hours.rolling("7D").sum(),
+                "days_7d": complete_rate.rolling("7D").count(),
+                "sum_30d": complete_rate.rolling("30D").sum(),
+                "hours_30d": complete_hours.rolling("30D").sum(),
+                "days_30d": complete_rate.rolling("30D").count(),
             }
         )
         pieces.append(out)
     result = pd.concat(pieces).reset_index().rename(columns={"funding_date": "date"})
-    result["realised_apr"] = result["rate_sum"] * 365.0
-    result["realised_apr_7d"] = (result["sum_7d"] * 365.0 / result["days_7d"]).where(
+    result["realised_apr"] = result["rate_sum"] * 8760.0 / result["hours_sum"]
+    result["realised_apr_7d"] = (result["sum_7d"] * 8760.0 / result["hours_7d"]).where(
         result["days_7d"] >= MIN_DAYS_7D
     )
-    result["realised_apr_30d"] = (result["sum_30d"] * 365.0 / result["days_30d"]).where(
+    result["realised_apr_30d"] = (result["sum_30d"] * 8760.0 / result["hours_30d"]).where(
         result["days_30d"] >= MIN_DAYS_30D
     )
     return result
 
 
 def perp_premium_daily(raw: pd.DataFrame) -> pd.DataFrame:
-    """Per date, venue and symbol: mean hourly premium (mark - index) / index, discount hours."""
-    df = raw.dropna(subset=["mark_price", "index_price"]).drop_duplicates(["venue", "symbol", "ts"])
-    df = df.assign(
-        date=_utc_date(df["ts"]),
-        premium=(df["mark_price"] - df["index_price"]) / df["index_price"],
-    )
+    """Per date, venue and symbol: mean hourly premium, discount hours. As int_premium_hourly:
+    (mark - index) / index when both are known, else the venue's published premium index; an
+    hour with neither is no row."""
+    df = raw.drop_duplicates(["venue", "symbol", "ts"])
+    index = df["index_price"].where(df["index_price"] != 0)  # safe_divide: no premium on 0
+    from_prices = (df["mark_price"] - index) / index
+    published = df["premium"] if "premium" in df else pd.Series(np.nan, index=df.index)
+    df = df.assign(date=_utc_date(df["ts"]), premium=from_prices.fillna(published))
+    df = df.dropna(subset=["premium"])
     out = df.groupby(["date", "venue", "symbol"], as_index=False).agg(
         base_asset=("base_asset", "first"),
         premium_or_basis=("premium", "mean"),
@@ -152,7 +183,8 @@ def dated_basis_daily(raw: pd.DataFrame) -> pd.DataFrame:
     df = raw.dropna(subset=["future_price", "index_price", "expiry_ts"]).copy()
     df["date"] = _snapshot_date(df["ts"])
     df = df.sort_values("ts").drop_duplicates(["venue", "symbol", "date"], keep="last")
-    days = (df["expiry_ts"] - df["ts"]).dt.total_seconds() / 86400.0
+    # fractional days to expiry, rounded to 6 digits as int_basis_dated_daily stores them
+    days = ((df["expiry_ts"] - df["ts"]).dt.total_seconds() / 86400.0).round(6)
     df["days_to_expiry"] = days
     df["premium_or_basis"] = df["future_price"] / df["index_price"] - 1.0
     df["annualized_basis"] = (df["premium_or_basis"] * 365.0 / days).where(days >= 7)
