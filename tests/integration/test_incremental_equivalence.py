@@ -46,6 +46,8 @@ INCREMENTAL_MODELS = (
     "int_basis_perp_daily",
     "int_funding_daily",
     "int_landed_rows_daily",
+    "fct_basis",
+    "fct_funding_daily",
 )
 
 

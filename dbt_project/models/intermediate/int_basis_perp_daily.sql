@@ -2,7 +2,7 @@
     exact multi-day means downstream), and the hours at a discount (premium < 0).
     Incremental: a build re-aggregates only the days from its window start on (whole days of
     int_premium_hourly, so every rewritten day is complete). -#}
-{{ config(materialized='incremental', unique_key=['date', 'venue', 'symbol']) }}
+{{ config(materialized='incremental', unique_key='date') }}
 {%- set window_start = incremental_window_start('date') %}
 with
 

@@ -17,7 +17,7 @@
     compare.
     Incremental: a build rewrites the days from its window start on, reading 29 days of
     settlements before it for the trailing 30-day window. -#}
-{{ config(materialized='incremental', unique_key=['date', 'venue', 'base_asset']) }}
+{{ config(materialized='incremental', unique_key='date') }}
 {%- set window_start = incremental_window_start('date') %}
 with
 

@@ -4,7 +4,7 @@
     day they close.
     Incremental: a build recounts the days from its window start on (snapshots from the day
     before, as a snapshot at 00:00 counts for the previous day). -#}
-{{ config(materialized='incremental', unique_key=['date', 'venue', 'symbol', 'dataset']) }}
+{{ config(materialized='incremental', unique_key='date') }}
 {%- set window_start = incremental_window_start('date') %}
 with
 
