@@ -18,7 +18,6 @@ e.g. from the UI's launchpad) or when the landing run before it wrote a day olde
 incremental window (``orchestration/warehouse/incremental.py``).
 """
 
-import json
 import time
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -37,7 +36,7 @@ from orchestration.warehouse.incremental import (
     warehouse_high_water,
 )
 from orchestration.warehouse.mart_metadata import is_mart, mart_profiles, model_name, tidy
-from orchestration.warehouse.test_window import check_scope
+from orchestration.warehouse.test_window import check_scope, tests_since
 from orchestration.warehouse.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -102,7 +101,7 @@ def build_args(
     if since is None:
         return args, None
     context.log.info(f"routine build: data tests read the rows from the week of {since} on")
-    return [*args, "--vars", json.dumps({"test_since": since.isoformat()})], since
+    return args, since
 
 
 # No ``project=``: dagster-dbt would store the DbtProject object in every model's definition
@@ -122,7 +121,8 @@ def warehouse_models(
         failure: Exception | None = None
         args, since = build_args(context, config)
         try:
-            events.extend(dbt.cli(args, context=context).stream())
+            with tests_since(since):
+                events.extend(dbt.cli(args, context=context).stream())
         except Exception as exc:  # noqa: BLE001 - re-raised below, after the built models
             failure = exc
         yield from with_operator_metadata(context, events, since)

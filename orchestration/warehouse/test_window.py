@@ -1,6 +1,7 @@
 """Which rows a dbt data test read: the routine window or the whole history.
 
-A routine incremental build passes ``test_since`` to dbt and every generic data test on a model
+A routine incremental build passes its window start to dbt (``PERP_FRAGILITY_TEST_SINCE``; the
+dbt var ``test_since`` by hand) and every generic data test on a model
 with a window column reads only that model's rows from the Monday of that day's week on
 (dbt_project/macros/test_window.sql). The asset check of such a test says so in its metadata,
 so a green check in Dagster never claims more than it looked at.
@@ -9,12 +10,35 @@ so a green check in Dagster never claims more than it looked at.
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from orchestration.warehouse.incremental import project_vars
+
+# Read by dbt_project/macros/test_window.sql at execution only (not at parse): an environment
+# variable, not `--vars`, because a changed var makes dbt re-parse the whole project each day.
+TEST_SINCE_ENV = "PERP_FRAGILITY_TEST_SINCE"
+
+
+@contextmanager
+def tests_since(since: date | None) -> Iterator[None]:
+    """Let the dbt process started inside test only rows from ``since``'s week (None: all).
+
+    dagster-dbt gives its dbt subprocess this process's environment and takes no ``env``
+    argument, so the variable is set around the call and always removed after it."""
+    if since is None:
+        os.environ.pop(TEST_SINCE_ENV, None)
+    else:
+        os.environ[TEST_SINCE_ENV] = since.isoformat()
+    try:
+        yield
+    finally:
+        os.environ.pop(TEST_SINCE_ENV, None)
 
 
 def window_columns() -> list[str]:

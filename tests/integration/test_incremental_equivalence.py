@@ -212,8 +212,13 @@ def _generic_tests_sql(args: list[str]) -> list[str]:
 
 
 def test_routine_data_tests_read_only_the_window_and_full_ones_every_row(warehouses):
+    from orchestration.warehouse.test_window import tests_since
+
     since = INCREMENTS[-1][1] - timedelta(days=3)  # what the warehouse asset would pass
     monday = since - timedelta(days=since.weekday())
-    windowed = _generic_tests_sql(["--vars", json.dumps({"test_since": since.isoformat()})])
+    with tests_since(since):  # the environment variable the warehouse asset sets
+        windowed = _generic_tests_sql([])
     assert all(f"where date >= '{monday.isoformat()}'" in sql for sql in windowed), windowed[0]
+    by_hand = _generic_tests_sql(["--vars", json.dumps({"test_since": since.isoformat()})])
+    assert all(f"where date >= '{monday.isoformat()}'" in sql for sql in by_hand)
     assert not any(f"'{monday.isoformat()}'" in sql for sql in _generic_tests_sql([]))

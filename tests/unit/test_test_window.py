@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 
 from orchestration.warehouse import incremental, test_window
@@ -67,3 +68,13 @@ def test_a_check_says_what_it_read(tmp_path):
         "test_scope": "every row"
     }
     assert test_window.check_scope(path, "test.p.not_null_fct", None) == {"test_scope": "every row"}
+
+
+def test_the_window_reaches_dbt_only_during_the_call(monkeypatch):
+    monkeypatch.setenv(test_window.TEST_SINCE_ENV, "2020-01-01")  # a stale value must not leak
+    with test_window.tests_since(date(2026, 11, 18)):
+        assert os.environ[test_window.TEST_SINCE_ENV] == "2026-11-18"
+    assert test_window.TEST_SINCE_ENV not in os.environ
+    monkeypatch.setenv(test_window.TEST_SINCE_ENV, "2020-01-01")
+    with test_window.tests_since(None):  # a full refresh tests every row
+        assert test_window.TEST_SINCE_ENV not in os.environ
