@@ -29,8 +29,14 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 from orchestration.lib import settings
 from orchestration.warehouse.dbt_descriptions import test_description
 from orchestration.warehouse.dbt_project import dbt_project
-from orchestration.warehouse.incremental import LANDED_FROM_TAG, needs_full_refresh
+from orchestration.warehouse.incremental import (
+    LANDED_FROM_TAG,
+    needs_full_refresh,
+    routine_test_since,
+    warehouse_high_water,
+)
 from orchestration.warehouse.mart_metadata import is_mart, mart_profiles, model_name, tidy
+from orchestration.warehouse.test_window import check_scope, tests_since
 from orchestration.warehouse.warehouse_lock import warehouse_lock
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -74,19 +80,28 @@ class WarehouseBuildConfig(dg.Config):
     """Rebuild every incremental model from all raw partitions (after a model change)."""
 
 
-def build_args(context: dg.AssetExecutionContext, config: WarehouseBuildConfig) -> list[str]:
-    """``dbt build`` arguments: incremental unless asked or unless landed days are too old."""
+def build_args(
+    context: dg.AssetExecutionContext, config: WarehouseBuildConfig
+) -> tuple[list[str], date | None]:
+    """``dbt build`` arguments: incremental unless asked or unless landed days are too old.
+
+    Also the day the data tests start from (``test_since``): on a routine incremental build
+    the window it changed, None (every row) on a first build or a full refresh."""
     args = ["build", "--exclude", "resource_type:unit_test"]
     landed_from = context.run.tags.get(LANDED_FROM_TAG)
     if config.full_refresh:
         context.log.info("full refresh requested in the run config")
-        args.append("--full-refresh")
-    elif landed_from and needs_full_refresh(date.fromisoformat(landed_from)):
+        return [*args, "--full-refresh"], None
+    if landed_from and needs_full_refresh(date.fromisoformat(landed_from)):
         context.log.info(
             f"landing rewrote {landed_from}, before the incremental window: full refresh"
         )
-        args.append("--full-refresh")
-    return args
+        return [*args, "--full-refresh"], None
+    since = routine_test_since(warehouse_high_water())
+    if since is None:
+        return args, None
+    context.log.info(f"routine build: data tests read the rows from the week of {since} on")
+    return args, since
 
 
 # No ``project=``: dagster-dbt would store the DbtProject object in every model's definition
@@ -104,17 +119,22 @@ def warehouse_models(
     with warehouse_lock(exclusive=True):
         events: list[Any] = []
         failure: Exception | None = None
+        args, since = build_args(context, config)
         try:
-            events.extend(dbt.cli(build_args(context, config), context=context).stream())
+            with tests_since(since):
+                events.extend(dbt.cli(args, context=context).stream())
         except Exception as exc:  # noqa: BLE001 - re-raised below, after the built models
             failure = exc
-        yield from with_operator_metadata(context, events)
+        yield from with_operator_metadata(context, events, since)
     if failure is not None:
         raise failure
 
 
-def with_operator_metadata(context: dg.AssetExecutionContext, events: list[Any]) -> Iterator[Any]:
-    """dbt's events without its bookkeeping, marts with their profile (warehouse/mart_metadata.py).
+def with_operator_metadata(
+    context: dg.AssetExecutionContext, events: list[Any], since: date | None = None
+) -> Iterator[Any]:
+    """dbt's events without its bookkeeping, marts with their profile (warehouse/mart_metadata.py),
+    checks with the rows their test read (``test_scope``, warehouse/test_window.py).
 
     The events are yielded once dbt has exited: the profile reads the warehouse, which the dbt
     process holds locked while it runs. A failed build still records the models it built."""
@@ -131,5 +151,9 @@ def with_operator_metadata(context: dg.AssetExecutionContext, events: list[Any])
         if isinstance(event, dg.Output | dg.AssetCheckResult | dg.AssetMaterialization):
             name = model_name(event.metadata)
             extra = profiles.get(name, {}) if isinstance(event, dg.Output) and name else {}
+            if isinstance(event, dg.AssetCheckResult):
+                test_id = event.metadata.get("unique_id")
+                test_id = str(getattr(test_id, "value", test_id)) if test_id else None
+                extra = check_scope(dbt_project.manifest_path, test_id, since)
             event = event.with_metadata({**tidy(event.metadata), **extra})
         yield event

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
+from typing import Any
 
 import duckdb
 import yaml
@@ -23,10 +24,15 @@ HIGH_WATER_QUERY = "select max(cast(funding_ts as date)) from main.stg_funding_r
 
 
 @cache
-def lookback_days() -> int:
-    """``incremental_lookback_days`` from dbt_project.yml: one value for dbt and Python."""
+def project_vars() -> dict[str, Any]:
+    """The ``vars`` of dbt_project.yml: one value for dbt and Python."""
     project = yaml.safe_load((settings.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    return int(project["vars"]["incremental_lookback_days"])
+    return dict(project["vars"])
+
+
+def lookback_days() -> int:
+    """``incremental_lookback_days``: how far back an incremental build re-reads."""
+    return int(project_vars()["incremental_lookback_days"])
 
 
 def warehouse_high_water() -> date | None:
@@ -51,3 +57,13 @@ def needs_full_refresh(landed_from: date | None) -> bool:
         return False
     high_water = warehouse_high_water()
     return high_water is not None and landed_from < high_water - timedelta(days=lookback_days())
+
+
+def routine_test_since(high_water: date | None) -> date | None:
+    """First day a routine incremental build can change: the data tests' window (``test_since``).
+
+    Incremental models re-read from ``incremental_lookback_days`` before the newest day they
+    hold and every other model is rebuilt from them, so a row before this day is the same as
+    before the build. None (test every row) when the warehouse is empty: a first build.
+    """
+    return None if high_water is None else high_water - timedelta(days=lookback_days())

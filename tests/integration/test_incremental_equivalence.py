@@ -45,6 +45,12 @@ INCREMENTAL_MODELS = (
     "int_liquidations_venue_daily",
     "int_liquidation_cascades_daily",
     "int_liquidation_cascades_hourly",
+    # daily aggregates of the per-settlement / per-hour models (issue 16)
+    "int_basis_perp_daily",
+    "int_funding_daily",
+    "int_landed_rows_daily",
+    "fct_basis",
+    "fct_funding_daily",
 )
 # Views over an incremental model (no rows of their own): compared like the tables.
 VIEWS = ("fct_funding_rates", "fct_liquidations_daily", "fct_liquidations_hourly",
@@ -216,3 +222,23 @@ def test_the_relanded_rate_reached_the_marts(warehouses):
         [first["venue"], first["symbol"], first["funding_ts"]],
     ).fetchall()
     assert stored == [(first["rate"] * 2 + 0.0001,)]
+
+
+def _generic_tests_sql(args: list[str]) -> list[str]:
+    results = _dbt(["test", "--select", "fct_funding_daily,test_type:generic", *args])
+    compiled = [r["compiled_code"] for r in results["results"]]
+    assert compiled and all(r["status"] == "pass" for r in results["results"]), results
+    return compiled
+
+
+def test_routine_data_tests_read_only_the_window_and_full_ones_every_row(warehouses):
+    from orchestration.warehouse.test_window import tests_since
+
+    since = INCREMENTS[-1][1] - timedelta(days=3)  # what the warehouse asset would pass
+    monday = since - timedelta(days=since.weekday())
+    with tests_since(since):  # the environment variable the warehouse asset sets
+        windowed = _generic_tests_sql([])
+    assert all(f"where date >= '{monday.isoformat()}'" in sql for sql in windowed), windowed[0]
+    by_hand = _generic_tests_sql(["--vars", json.dumps({"test_since": since.isoformat()})])
+    assert all(f"where date >= '{monday.isoformat()}'" in sql for sql in by_hand)
+    assert not any(f"'{monday.isoformat()}'" in sql for sql in _generic_tests_sql([]))

@@ -1,10 +1,15 @@
 {#- Perpetual premium per UTC day, venue and symbol: mean over the observed hours, the sum (for
-    exact multi-day means downstream), and the hours at a discount (premium < 0). -#}
+    exact multi-day means downstream), and the hours at a discount (premium < 0).
+    Incremental: a build re-aggregates only the days from its window start on (whole days of
+    int_premium_hourly, so every rewritten day is complete). -#}
+{{ config(materialized='incremental', unique_key='date') }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 premium as (
 
     select * from {{ ref('int_premium_hourly') }}
+    {{ rows_from('premium_date', window_start) }}
 
 ),
 

@@ -14,12 +14,17 @@
     the venue's own baseline (0.01 % / 8 h on Binance, Bybit, Hyperliquid; 0 on OKX, Deribit),
     and share_below_baseline_7d the share of the trailing 7 days' settlements below that
     baseline (by more than at_baseline_tolerance), so venues with different neutral levels
-    compare. -#}
+    compare.
+    Incremental: a build rewrites the days from its window start on, reading 29 days of
+    settlements before it for the trailing 30-day window. -#}
+{{ config(materialized='incremental', unique_key='date') }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 settlements as (
 
     select * from {{ ref('int_funding_settlements') }}
+    {{ rows_from('funding_date', window_start, context_days=29) }}
 
 ),
 
@@ -132,3 +137,4 @@ final as (
 )
 
 select * from final
+{{ rows_from('date', window_start) }}

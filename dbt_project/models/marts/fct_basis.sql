@@ -1,18 +1,23 @@
 {#- Basis per UTC day, venue and symbol. Perpetuals: daily mean premium (mark - index) / index
     over the hourly rows, hours at a discount, hours observed. Dated futures (and CME where a
     price source lands them): F / S - 1 at the daily close and its annualisation, null within
-    7 days of expiry. -#}
+    7 days of expiry.
+    Incremental: a build rewrites whole days from its window start on (unique_key date). -#}
+{{ config(materialized='incremental', unique_key='date') }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 perp as (
 
     select * from {{ ref('int_basis_perp_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 
 dated as (
 
     select * from {{ ref('int_basis_dated_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 

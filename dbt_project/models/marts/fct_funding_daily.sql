@@ -2,12 +2,16 @@
     over 1/7/30 days (the 7/30-day windows sum complete days only), settlement shares, the
     venue's perpetual OI, the cross-venue OI-weighted APR of the asset (repeated on each venue
     row of that date and asset), and the day's completeness (settlements against those a full
-    day holds at the interval). -#}
+    day holds at the interval).
+    Incremental: a build rewrites whole days from its window start on (unique_key date). -#}
+{{ config(materialized='incremental', unique_key='date') }}
+{%- set window_start = incremental_window_start('date') %}
 with
 
 funding as (
 
     select * from {{ ref('int_funding_daily') }}
+    {{ rows_from('date', window_start) }}
 
 ),
 
