@@ -441,7 +441,8 @@ def _visit_pages(page: Any, dagster_ui: DagsterUi, shots: list[Path]) -> None:
     # the groups read left to right in the data's flow: raw -> marts -> report
     flow = ("funding_rates", "fct_fragility_weekly", "weekly_fragility_pdf")
     lefts = [page.get_by_text(name, exact=True).first.bounding_box()["x"] for name in flow]
-    assert lefts == sorted(lefts), f"asset graph not in flow order: {dict(zip(flow, lefts))}"
+    placed = dict(zip(flow, lefts, strict=True))
+    assert lefts == sorted(lefts), f"asset graph not in flow order: {placed}"
     shots.append(dagster_ui.artifacts / "asset-graph.png")
     page.screenshot(path=str(shots[-1]))
 
