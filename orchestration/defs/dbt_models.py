@@ -125,13 +125,19 @@ def warehouse_models(
                 events.extend(dbt.cli(args, context=context).stream())
         except Exception as exc:  # noqa: BLE001 - re-raised below, after the built models
             failure = exc
-        yield from with_operator_metadata(context, events, since)
+            context.log.error(f"dbt build stopped: {type(exc).__name__}: {exc}")
+        # after a failure the dbt process may still hold the warehouse: no mart profiles then
+        yield from with_operator_metadata(context, events, since, profile=failure is None)
     if failure is not None:
         raise failure
 
 
 def with_operator_metadata(
-    context: dg.AssetExecutionContext, events: list[Any], since: date | None = None
+    context: dg.AssetExecutionContext,
+    events: list[Any],
+    since: date | None = None,
+    *,
+    profile: bool = True,
 ) -> Iterator[Any]:
     """dbt's events without its bookkeeping, marts with their profile (warehouse/mart_metadata.py),
     checks with the rows their test read (``test_scope``, warehouse/test_window.py).
@@ -144,7 +150,7 @@ def with_operator_metadata(
         if isinstance(event, dg.Output) and is_mart(name := model_name(event.metadata))
     ]
     began = time.perf_counter()
-    profiles = mart_profiles(settings.warehouse_path(), marts)
+    profiles = mart_profiles(settings.warehouse_path(), marts) if profile else {}
     if profiles:
         context.log.info(f"profiled {len(profiles)} marts in {time.perf_counter() - began:.2f} s")
     for event in events:
