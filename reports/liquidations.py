@@ -1,4 +1,4 @@
-"""The report's liquidations section: its data (read by orchestration/lib/report_liquidations.py
+"""The report's liquidations section: its data (read by reports/warehouse_liquidations.py
 from the liquidation marts) and its chart.
 
 Four things per report: daily long vs short liquidation notional over the 90 days ending on the
