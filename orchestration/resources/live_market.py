@@ -32,12 +32,8 @@ import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr
 
 from orchestration.landing import landing
-from orchestration.landing.raw_schemas import DATASETS_BY_NAME
-from orchestration.lib import settings, universe
-from orchestration.resources.market_source import MarketSourceResource
-from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
-from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs
-from orchestration.sources.live.outcomes import (
+from orchestration.landing.capabilities import EXCHANGE_DATASET_NAMES
+from orchestration.landing.outcomes import (
     NOT_AVAILABLE,
     OK,
     DatasetOutcome,
@@ -46,6 +42,10 @@ from orchestration.sources.live.outcomes import (
     read_outcomes,
     summarise,
 )
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+from orchestration.lib import settings, universe
+from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs
 from orchestration.sources.live.retry import RetryPolicy
 from orchestration.sources.live.source import LiveFetcher, WindowResult
 

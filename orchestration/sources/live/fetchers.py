@@ -18,7 +18,7 @@ from typing import Any
 
 import ccxt
 
-from orchestration.sources.live.capabilities import CURRENT_ONLY
+from orchestration.landing.capabilities import CURRENT_ONLY
 from orchestration.sources.live.fetch_loop import (
     Candles,
     DatasetBatch,
