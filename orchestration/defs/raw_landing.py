@@ -14,7 +14,7 @@ retry policy is for whole-step failures, not a second retry loop around every re
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
 import dagster as dg
@@ -22,7 +22,12 @@ import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
 from orchestration.landing import landing
-from orchestration.landing.coverage import configured_rules, funding_gaps, write_plan
+from orchestration.landing.coverage import (
+    configured_rules,
+    funding_gaps,
+    served_rules,
+    write_plan,
+)
 from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
 from orchestration.lib import settings
 from orchestration.lib.universe import configured_datasets
@@ -77,10 +82,13 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
 
 
 def _funding_coverage_result(
-    days: list[date], funding: pa.Table, venues: tuple[str, ...] | None = None
+    days: list[date], funding: pa.Table, served: Mapping[str, Sequence[str]] | None = None
 ) -> dg.AssetCheckResult:
-    # the configured venues and symbols (narrowed to those the source serves), not every seed venue
-    rules = [r for r in configured_rules() if venues is None or r.venue in venues]
+    """``served``: venue -> symbols the source fetched (its own venues/symbols fields win over
+    the environment); None: the configuration's (``lib/universe.py``). Built from the seed's
+    perpetuals of exactly those pairs, so a source narrowed by its fields is held to what it
+    fetched: not to every configured venue, nor to nothing when its venues are outside them."""
+    rules = served_rules(served) if served is not None else configured_rules()
     gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
@@ -202,7 +210,7 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
             )
         if FUNDING_RATES.name in names:
             yield _funding_coverage_result(days, pa.concat_tables(landed_funding),
-                                           source.venue_names())
+                                           source.served_symbols())
 
     return _land
 

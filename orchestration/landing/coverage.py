@@ -101,15 +101,26 @@ class Expectation:
     rows_per_day: int | None
 
 
+def served_rules(served: Mapping[str, Iterable[str]]) -> tuple[VenueRule, ...]:
+    """The seed's perpetuals whose (venue, symbol) is in ``served`` (venue -> symbols): what
+    the funding coverage check expects of a source serving exactly those."""
+    from orchestration.lib.venues import venue_rules
+
+    symbols = {venue: set(names) for venue, names in served.items()}
+    return tuple(r for r in venue_rules() if r.symbol in symbols.get(r.venue, ()))
+
+
+def configured_symbols_by_venue(env: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """venue -> symbols of the configuration (``lib/universe.py``)."""
+    from orchestration.lib.universe import configured_symbols, configured_venues
+
+    return {v: configured_symbols(v, env) for v in configured_venues(env)}
+
+
 def configured_rules(env: Mapping[str, str] | None = None) -> tuple[VenueRule, ...]:
     """The seed's perpetuals narrowed to the configured venues and symbols
     (``lib/universe.py``): what the funding coverage check expects."""
-    from orchestration.lib.universe import configured_symbols, configured_venues
-    from orchestration.lib.venues import venue_rules
-
-    venues = configured_venues(env)
-    symbols = {v: set(configured_symbols(v, env)) for v in venues}
-    return tuple(r for r in venue_rules() if r.venue in symbols and r.symbol in symbols[r.venue])
+    return served_rules(configured_symbols_by_venue(env))
 
 
 def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ...]:

@@ -156,8 +156,10 @@ class LiveMarketSource(MarketSourceResource):
             for c in venue_configs(list(names), timeout_ms=self.timeout_ms)
         )
 
-    def venue_names(self) -> tuple[str, ...]:
-        return tuple(c.venue for c in self.configs())
+    def served_symbols(self) -> dict[str, tuple[str, ...]]:
+        """venue -> symbols fetched: the resource's venues/symbols fields, else the
+        configuration (:meth:`configs`)."""
+        return {c.venue: (*c.perps.values(), *c.spots.values()) for c in self.configs()}
 
     def base_urls(self) -> dict[str, str]:
         """venue -> API base URL override (the field wins over the environment)."""
