@@ -25,8 +25,12 @@ import duckdb
 
 from orchestration.lib import weeks
 from reports import warehouse_track_record as track_record
-from reports.context import (
+from reports.components import (
     FRAGILITY_COMPONENTS,
+    build_components,
+    rank_contributors,
+)
+from reports.context import (
     ArbitrageBand,
     AssetSummary,
     BasisTermRow,
@@ -45,8 +49,6 @@ from reports.context import (
     OpenInterestRow,
     PerpPremiumRow,
     ReportContext,
-    build_components,
-    rank_contributors,
 )
 from reports.warehouse_history import read_history
 from reports.warehouse_liquidations import read_liquidation_section

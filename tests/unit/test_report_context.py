@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.lib.weeks import last_complete_week
-from reports.context import FRAGILITY_COMPONENTS
+from reports.components import FRAGILITY_COMPONENTS
 from reports.warehouse import (
     ReportDataMissingError,
     build_report_context,
