@@ -64,7 +64,7 @@ def backtest(warehouse: Path, horizon_weeks: int, json_path: Path | None = None)
 
 
 def cmd_backtest(args: argparse.Namespace) -> None:
-    from orchestration.cli import prepare
+    from orchestration.commands.prepare import prepare
     from orchestration.lib import settings
 
     prepare()
