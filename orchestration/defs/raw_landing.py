@@ -57,8 +57,9 @@ def partition_days(context: dg.AssetExecutionContext) -> list[date]:
     return [first + timedelta(days=i) for i in range((stop - first).days)]
 
 
-def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
-    specs = [
+def quarantine_check_specs(datasets: Sequence[RawDataset]) -> list[dg.AssetCheckSpec]:
+    """The quarantine check of every landed dataset (see :func:`quarantine_result`)."""
+    return [
         dg.AssetCheckSpec(
             QUARANTINE_CHECK,
             asset=raw_asset_key(d),
@@ -66,6 +67,10 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
         )
         for d in datasets
     ]
+
+
+def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
+    specs = quarantine_check_specs(datasets)
     if FUNDING_RATES in datasets:
         specs.append(
             dg.AssetCheckSpec(
@@ -79,6 +84,37 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
             )
         )
     return specs
+
+
+def landed_metadata(
+    dataset: RawDataset, days: Sequence[date], source_label: str, rejected: Mapping[str, int]
+) -> dict[str, object]:
+    """What every landing asset records of one dataset's run, besides its row counts: the
+    quarantined rows by reason, the days, the source and where the files are."""
+    return {
+        "rows_rejected": sum(rejected.values()),
+        "rejected_by_reason": dg.MetadataValue.json(dict(rejected)),
+        "days": len(days),
+        "first_day": days[0].isoformat(),
+        "last_day": days[-1].isoformat(),
+        "source": source_label,
+        "path": dg.MetadataValue.path(str(landing.dataset_dir(dataset))),
+        "quarantine_path": dg.MetadataValue.path(
+            str(settings.quarantine_dir() / dataset.domain / dataset.name)
+        ),
+    }
+
+
+def quarantine_result(dataset: RawDataset, rejected: Mapping[str, int]) -> dg.AssetCheckResult:
+    """The quarantine check of one landed dataset: passes when no row was quarantined."""
+    bad = sum(rejected.values())
+    return dg.AssetCheckResult(
+        check_name=QUARANTINE_CHECK,
+        asset_key=raw_asset_key(dataset),
+        passed=bad == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rows_rejected": bad, "reasons": json.dumps(dict(rejected))},
+    )
 
 
 def _funding_coverage_result(
@@ -181,33 +217,14 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
             + ", ".join(f"{n}={rows[n]}" for n in sorted(names))
         )
         for dataset in selected:
-            bad = sum(rejected[dataset.name].values())
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(dataset),
                 metadata={
                     **_row_counts(report.rows_by_day[dataset.name]),
-                    "rows_rejected": bad,
-                    "rejected_by_reason": dg.MetadataValue.json(dict(rejected[dataset.name])),
-                    "days": len(days),
-                    "first_day": days[0].isoformat(),
-                    "last_day": days[-1].isoformat(),
-                    "source": source.source_label,
-                    "path": dg.MetadataValue.path(str(landing.dataset_dir(dataset))),
-                    "quarantine_path": dg.MetadataValue.path(
-                        str(settings.quarantine_dir() / dataset.domain / dataset.name)
-                    ),
+                    **landed_metadata(dataset, days, source.source_label, rejected[dataset.name]),
                 },
             )
-            yield dg.AssetCheckResult(
-                check_name=QUARANTINE_CHECK,
-                asset_key=raw_asset_key(dataset),
-                passed=bad == 0,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "rows_rejected": bad,
-                    "reasons": json.dumps(dict(rejected[dataset.name])),
-                },
-            )
+            yield quarantine_result(dataset, rejected[dataset.name])
         if FUNDING_RATES.name in names:
             yield _funding_coverage_result(days, pa.concat_tables(landed_funding),
                                            source.served_symbols())
