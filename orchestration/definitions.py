@@ -11,4 +11,7 @@ import dagster as dg
 
 @dg.definitions
 def defs() -> dg.Definitions:
+    from orchestration.defs.partitions import check_first_date_unchanged
+
+    check_first_date_unchanged()  # the asset modules are imported once per process
     return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)

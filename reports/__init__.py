@@ -1,7 +1,7 @@
 """The weekly fragility PDF: a plain typed context in, a PDF out.
 
 No Dagster and no warehouse access here: callers build a :class:`ReportContext` (see
-``orchestration.lib.report_context.build_report_context``) and call :func:`render_pdf`.
+``reports.warehouse.build_report_context``) and call :func:`render_pdf`.
 """
 
 from reports.context import ReportContext

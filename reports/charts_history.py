@@ -22,7 +22,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from reports.charts import (
+from reports.chart_style import (
     _RC,
     REFERENCE_COLOUR,
     WIDTH_IN,

@@ -1,7 +1,7 @@
 """Daily histories behind the report's history charts, as plain frozen data.
 
 One :class:`ReportHistory` per report (``ReportContext.history``): the warehouse reader
-(``orchestration/lib/report_history.py``) fills it from the marts, the charts module
+(``reports/warehouse_history.py``) fills it from the marts, the charts module
 (:mod:`reports.charts_history`) draws it. Units follow the marts contract (decimal fractions,
 US dollars, US$ millions for ETF flows); ``None`` is unknown and is drawn as a gap, never as
 zero.

@@ -1,4 +1,4 @@
-"""The report's liquidations section: its data (read by orchestration/lib/report_liquidations.py
+"""The report's liquidations section: its data (read by reports/warehouse_liquidations.py
 from the liquidation marts) and its chart.
 
 Four things per report: daily long vs short liquidation notional over the 90 days ending on the
@@ -98,7 +98,7 @@ def liquidation_chart(histories: Sequence[LiquidationHistory]) -> str:
     over 90 days, the reference price on a second axis, cascade days marked; SVG."""
     from matplotlib.ticker import FuncFormatter
 
-    from reports.charts import REFERENCE_COLOUR, _date_axis, _figure, _no_data, _to_svg
+    from reports.chart_style import REFERENCE_COLOUR, _date_axis, _figure, _no_data, _to_svg
 
     drawn = [h for h in histories if any(p.long_usd is not None or p.short_usd is not None
                                          for p in h.points)]

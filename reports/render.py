@@ -20,7 +20,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from reports.charts import render_charts
 from reports.charts_history import render_history_charts
-from reports.context import FRAGILITY_COMPONENTS, ReportContext
+from reports.components import FRAGILITY_COMPONENTS
+from reports.context import ReportContext
 from reports.fetcher import STATIC_DIR, RestrictedURLFetcher
 from reports.filters import FILTERS
 from reports.narrative import FUNDING_NEAR_BASELINE, INDEX_CHANGE_MATERIAL, summary_sentences

@@ -23,8 +23,8 @@ def read_forward(warehouse: Path) -> pd.DataFrame:
     """Every row of the mart (a few hundred per asset and decade: small)."""
     import duckdb
 
-    from orchestration.lib.report_context import open_warehouse_readonly
     from orchestration.warehouse.warehouse_lock import warehouse_lock
+    from reports.warehouse import open_warehouse_readonly
 
     with warehouse_lock(exclusive=False):
         conn = open_warehouse_readonly(warehouse)
@@ -64,7 +64,7 @@ def backtest(warehouse: Path, horizon_weeks: int, json_path: Path | None = None)
 
 
 def cmd_backtest(args: argparse.Namespace) -> None:
-    from orchestration.cli import prepare
+    from orchestration.commands.prepare import prepare
     from orchestration.lib import settings
 
     prepare()

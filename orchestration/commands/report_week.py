@@ -10,7 +10,7 @@ from orchestration.errors import UserError
 from orchestration.lib import settings
 from orchestration.lib.weeks import iso_week_of, week_monday, week_partition_key
 
-# The same rule as report_context.build_report_context: a week is reportable when the
+# The same rule as reports.warehouse.build_report_context: a week is reportable when the
 # fragility index or any funding exists for it.
 WEEKS_WITH_DATA_SQL = """
 select distinct week_start from (
@@ -27,8 +27,8 @@ def weeks_with_data() -> list[str]:
     warehouse does not exist or has not been built."""
     import duckdb
 
-    from orchestration.lib.report_context import open_warehouse_readonly
     from orchestration.warehouse.warehouse_lock import warehouse_lock
+    from reports.warehouse import open_warehouse_readonly
 
     path = settings.warehouse_path()
     if not path.is_file():

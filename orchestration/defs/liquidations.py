@@ -13,7 +13,6 @@ Checks: ``no_quarantined_rows`` on both datasets (warn), and ``collector_coverag
 on a day (no collector ran), warns when it was connected less than the configured share.
 """
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 
@@ -21,7 +20,13 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
-from orchestration.defs.raw_landing import QUARANTINE_CHECK, partition_days, raw_asset_key
+from orchestration.defs.raw_landing import (
+    landed_metadata,
+    partition_days,
+    quarantine_check_specs,
+    quarantine_result,
+    raw_asset_key,
+)
 from orchestration.landing import landing
 from orchestration.landing.raw_schemas import (
     ALL_DATASETS,
@@ -29,7 +34,6 @@ from orchestration.landing.raw_schemas import (
     LIQUIDATIONS,
     RawDataset,
 )
-from orchestration.lib import settings
 from orchestration.lib.universe import configured_datasets, configured_venues
 from orchestration.resources.liquidation_source import LiquidationSource
 from orchestration.sources.liquidations.compaction import coverage_findings
@@ -63,14 +67,7 @@ def configured_liquidation_datasets() -> tuple[RawDataset, ...]:
         for d in DATASETS
     ],
     check_specs=[
-        *(
-            dg.AssetCheckSpec(
-                QUARANTINE_CHECK,
-                asset=raw_asset_key(d),
-                description="Warns when rows of this run were rejected into the quarantine.",
-            )
-            for d in DATASETS
-        ),
+        *quarantine_check_specs(DATASETS),
         dg.AssetCheckSpec(
             COVERAGE_CHECK,
             asset=raw_asset_key(LIQUIDATIONS),
@@ -115,31 +112,16 @@ def land_liquidations(
         + ", ".join(f"{d.name}={rows[d.name]}" for d in selected)
     )
     for dataset in selected:
-        bad = sum(rejected[dataset.name].values())
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(dataset),
             metadata={
                 "dagster/row_count": rows[dataset.name],
-                "rows_rejected": bad,
-                "rejected_by_reason": dg.MetadataValue.json(dict(rejected[dataset.name])),
-                "days": len(days),
-                "first_day": days[0].isoformat(),
-                "last_day": days[-1].isoformat(),
-                "source": liquidation_source.source_label,
+                **landed_metadata(dataset, days, liquidation_source.source_label,
+                                  rejected[dataset.name]),
                 "notes": dg.MetadataValue.json(notes),
-                "path": dg.MetadataValue.path(str(landing.dataset_dir(dataset))),
-                "quarantine_path": dg.MetadataValue.path(
-                    str(settings.quarantine_dir() / dataset.domain / dataset.name)
-                ),
             },
         )
-        yield dg.AssetCheckResult(
-            check_name=QUARANTINE_CHECK,
-            asset_key=raw_asset_key(dataset),
-            passed=bad == 0,
-            severity=dg.AssetCheckSeverity.WARN,
-            metadata={"rows_rejected": bad, "reasons": json.dumps(dict(rejected[dataset.name]))},
-        )
+        yield quarantine_result(dataset, rejected[dataset.name])
     if LIQUIDATIONS in selected:
         venues = [v for v in configured_venues() if v in EXCHANGE_IDS]
         findings = coverage_findings(

@@ -14,7 +14,7 @@ retry policy is for whole-step failures, not a second retry loop around every re
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 
 import dagster as dg
@@ -22,7 +22,12 @@ import pyarrow as pa
 
 from orchestration.defs.partitions import daily_partitions
 from orchestration.landing import landing
-from orchestration.landing.coverage import configured_rules, funding_gaps, write_plan
+from orchestration.landing.coverage import (
+    configured_rules,
+    funding_gaps,
+    served_rules,
+    write_plan,
+)
 from orchestration.landing.raw_schemas import ALL_DATASETS, FUNDING_RATES, RawDataset
 from orchestration.lib import settings
 from orchestration.lib.universe import configured_datasets
@@ -52,8 +57,9 @@ def partition_days(context: dg.AssetExecutionContext) -> list[date]:
     return [first + timedelta(days=i) for i in range((stop - first).days)]
 
 
-def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
-    specs = [
+def quarantine_check_specs(datasets: Sequence[RawDataset]) -> list[dg.AssetCheckSpec]:
+    """The quarantine check of every landed dataset (see :func:`quarantine_result`)."""
+    return [
         dg.AssetCheckSpec(
             QUARANTINE_CHECK,
             asset=raw_asset_key(d),
@@ -61,6 +67,10 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
         )
         for d in datasets
     ]
+
+
+def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
+    specs = quarantine_check_specs(datasets)
     if FUNDING_RATES in datasets:
         specs.append(
             dg.AssetCheckSpec(
@@ -76,11 +86,45 @@ def _check_specs(datasets: tuple[RawDataset, ...]) -> list[dg.AssetCheckSpec]:
     return specs
 
 
+def landed_metadata(
+    dataset: RawDataset, days: Sequence[date], source_label: str, rejected: Mapping[str, int]
+) -> dict[str, object]:
+    """What every landing asset records of one dataset's run, besides its row counts: the
+    quarantined rows by reason, the days, the source and where the files are."""
+    return {
+        "rows_rejected": sum(rejected.values()),
+        "rejected_by_reason": dg.MetadataValue.json(dict(rejected)),
+        "days": len(days),
+        "first_day": days[0].isoformat(),
+        "last_day": days[-1].isoformat(),
+        "source": source_label,
+        "path": dg.MetadataValue.path(str(landing.dataset_dir(dataset))),
+        "quarantine_path": dg.MetadataValue.path(
+            str(settings.quarantine_dir() / dataset.domain / dataset.name)
+        ),
+    }
+
+
+def quarantine_result(dataset: RawDataset, rejected: Mapping[str, int]) -> dg.AssetCheckResult:
+    """The quarantine check of one landed dataset: passes when no row was quarantined."""
+    bad = sum(rejected.values())
+    return dg.AssetCheckResult(
+        check_name=QUARANTINE_CHECK,
+        asset_key=raw_asset_key(dataset),
+        passed=bad == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"rows_rejected": bad, "reasons": json.dumps(dict(rejected))},
+    )
+
+
 def _funding_coverage_result(
-    days: list[date], funding: pa.Table, venues: tuple[str, ...] | None = None
+    days: list[date], funding: pa.Table, served: Mapping[str, Sequence[str]] | None = None
 ) -> dg.AssetCheckResult:
-    # the configured venues and symbols (narrowed to those the source serves), not every seed venue
-    rules = [r for r in configured_rules() if venues is None or r.venue in venues]
+    """``served``: venue -> symbols the source fetched (its own venues/symbols fields win over
+    the environment); None: the configuration's (``lib/universe.py``). Built from the seed's
+    perpetuals of exactly those pairs, so a source narrowed by its fields is held to what it
+    fetched: not to every configured venue, nor to nothing when its venues are outside them."""
+    rules = served_rules(served) if served is not None else configured_rules()
     gaps = funding_gaps(funding, days, rules)
     return dg.AssetCheckResult(
         check_name=COVERAGE_CHECK,
@@ -173,36 +217,17 @@ def build_raw_domain_asset(domain: str) -> dg.AssetsDefinition:
             + ", ".join(f"{n}={rows[n]}" for n in sorted(names))
         )
         for dataset in selected:
-            bad = sum(rejected[dataset.name].values())
             yield dg.MaterializeResult(
                 asset_key=raw_asset_key(dataset),
                 metadata={
                     **_row_counts(report.rows_by_day[dataset.name]),
-                    "rows_rejected": bad,
-                    "rejected_by_reason": dg.MetadataValue.json(dict(rejected[dataset.name])),
-                    "days": len(days),
-                    "first_day": days[0].isoformat(),
-                    "last_day": days[-1].isoformat(),
-                    "source": source.source_label,
-                    "path": dg.MetadataValue.path(str(landing.dataset_dir(dataset))),
-                    "quarantine_path": dg.MetadataValue.path(
-                        str(settings.quarantine_dir() / dataset.domain / dataset.name)
-                    ),
+                    **landed_metadata(dataset, days, source.source_label, rejected[dataset.name]),
                 },
             )
-            yield dg.AssetCheckResult(
-                check_name=QUARANTINE_CHECK,
-                asset_key=raw_asset_key(dataset),
-                passed=bad == 0,
-                severity=dg.AssetCheckSeverity.WARN,
-                metadata={
-                    "rows_rejected": bad,
-                    "reasons": json.dumps(dict(rejected[dataset.name])),
-                },
-            )
+            yield quarantine_result(dataset, rejected[dataset.name])
         if FUNDING_RATES.name in names:
             yield _funding_coverage_result(days, pa.concat_tables(landed_funding),
-                                           source.venue_names())
+                                           source.served_symbols())
 
     return _land
 

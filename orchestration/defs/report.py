@@ -13,10 +13,10 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs.dbt_models import WAREHOUSE_POOL, warehouse_models
 from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib import settings
-from orchestration.lib.report_context import build_report_context, open_warehouse_readonly
 from orchestration.lib.weeks import report_path, week_of_partition_key
 from orchestration.warehouse.warehouse_lock import warehouse_lock
 from reports import ReportContext, filters, render_pdf
+from reports.warehouse import build_report_context, open_warehouse_readonly
 
 REPORT_MARTS = (
     "fct_fragility_weekly",

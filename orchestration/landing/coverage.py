@@ -101,15 +101,26 @@ class Expectation:
     rows_per_day: int | None
 
 
+def served_rules(served: Mapping[str, Iterable[str]]) -> tuple[VenueRule, ...]:
+    """The seed's perpetuals whose (venue, symbol) is in ``served`` (venue -> symbols): what
+    the funding coverage check expects of a source serving exactly those."""
+    from orchestration.lib.venues import venue_rules
+
+    symbols = {venue: set(names) for venue, names in served.items()}
+    return tuple(r for r in venue_rules() if r.symbol in symbols.get(r.venue, ()))
+
+
+def configured_symbols_by_venue(env: Mapping[str, str] | None = None) -> dict[str, tuple[str, ...]]:
+    """venue -> symbols of the configuration (``lib/universe.py``)."""
+    from orchestration.lib.universe import configured_symbols, configured_venues
+
+    return {v: configured_symbols(v, env) for v in configured_venues(env)}
+
+
 def configured_rules(env: Mapping[str, str] | None = None) -> tuple[VenueRule, ...]:
     """The seed's perpetuals narrowed to the configured venues and symbols
     (``lib/universe.py``): what the funding coverage check expects."""
-    from orchestration.lib.universe import configured_symbols, configured_venues
-    from orchestration.lib.venues import venue_rules
-
-    venues = configured_venues(env)
-    symbols = {v: set(configured_symbols(v, env)) for v in venues}
-    return tuple(r for r in venue_rules() if r.venue in symbols and r.symbol in symbols[r.venue])
+    return served_rules(configured_symbols_by_venue(env))
 
 
 def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ...]:
@@ -118,18 +129,18 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     Per configured perpetual: funding settlements per its interval, 24 hourly mark/index rows,
     one daily candle, one open-interest snapshot, one long/short ratio; per configured spot
     pair one daily candle; per venue and asset at least one dated future. A venue that does not
-    publish a dataset at all (ccxt capabilities, ``sources/live/capabilities.py``) is not expected
+    publish a dataset at all (ccxt capabilities, ``landing/capabilities.py``) is not expected
     to give it; one that publishes only today's value is (the simulated market and snapshots
     give it, and a live backfill records it as ``not available`` in its outcomes).
     """
-    from orchestration.landing.raw_schemas import ALL_DATASETS, EXCHANGE_DATASETS
-    from orchestration.lib.universe import configured_datasets, configured_symbols
-    from orchestration.sources.live.capabilities import (
+    from orchestration.landing.capabilities import (
         AVAILABLE,
         NOT_AVAILABLE,
         dataset_capability,
     )
-    from orchestration.sources.live.config import venue_configs
+    from orchestration.landing.raw_schemas import ALL_DATASETS, EXCHANGE_DATASETS
+    from orchestration.lib.universe import configured_datasets, configured_symbols
+    from orchestration.lib.venues import venue_facts
 
     # validated against every dataset (``--datasets liquidations`` is a valid run that plans no
     # exchange dataset), then narrowed to the exchange ones this plan is about
@@ -137,7 +148,7 @@ def coverage_plan(env: Mapping[str, str] | None = None) -> tuple[Expectation, ..
     datasets = configured & {d.name for d in EXCHANGE_DATASETS}
     rules = configured_rules(env)
     plan: list[Expectation] = []
-    for config in venue_configs(tuple(dict.fromkeys(r.venue for r in rules))):
+    for config in map(venue_facts, dict.fromkeys(r.venue for r in rules)):
         venue = config.venue
         can = {d: dataset_capability(config, d) for d in datasets}
         perps = [r for r in rules if r.venue == venue]
@@ -172,7 +183,7 @@ def plan_path(data_root: Path | None = None) -> Path:
 def write_plan(data_root: Path | None = None, env: Mapping[str, str] | None = None) -> Path:
     """Write the current configuration's expectations where dbt reads them (atomic; the same
     configuration gives the same bytes). Called before every landing, import and build."""
-    from orchestration.landing.landing import _atomic_write
+    from orchestration.landing.parquet_files import atomic_write
 
     table = pa.Table.from_pylist(
         [
@@ -183,7 +194,7 @@ def write_plan(data_root: Path | None = None, env: Mapping[str, str] | None = No
         schema=PLAN_SCHEMA,
     )
     target = plan_path(data_root)
-    _atomic_write(table, target)
+    atomic_write(table, target)
     return target
 
 
@@ -191,12 +202,12 @@ def ensure_coverage_files(data_root: Path) -> None:
     """The plan (when none was written yet) and a zero-row typed file under ``_live_outcomes``,
     so both dbt sources are readable before the first landing or live run (the live writer
     owns the outcomes' ``dt=`` files)."""
-    from orchestration.landing.landing import _atomic_write
-    from orchestration.sources.live.outcomes import OUTCOME_SCHEMA
+    from orchestration.landing.outcomes import OUTCOME_SCHEMA
+    from orchestration.landing.parquet_files import atomic_write
 
     target = data_root / "raw" / "exchange" / "_live_outcomes" / "_empty" / "schema.parquet"
     if not target.exists():
-        _atomic_write(OUTCOME_SCHEMA.empty_table(), target)
+        atomic_write(OUTCOME_SCHEMA.empty_table(), target)
     if not plan_path(data_root).exists():
         write_plan(data_root)
 

@@ -12,8 +12,6 @@ Each dataset also keeps a zero-row ``_empty/schema.parquet``: dbt's sources read
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from orchestration.landing.parquet_files import atomic_write
 from orchestration.landing.raw_schemas import ALL_DATASETS, RawDataset
 from orchestration.lib import settings
 
@@ -60,32 +59,6 @@ def partition_dir(dataset: RawDataset, day: date, root: Path | None = None) -> P
     return dataset_dir(dataset, root) / f"dt={day.isoformat()}"
 
 
-def _process_umask() -> int:
-    """The process umask (read by setting and restoring it; done once, at import)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_process_umask()
-"""Mode of landed files: what ``open()`` would give under the process umask (0644 with the
-usual 022), not ``mkstemp``'s private 0600, so other service users can read the lake."""
-
-
-def _atomic_write(table: pa.Table, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
-    os.close(fd)
-    try:
-        # Fixed writer options and no wall-clock metadata: the same rows give the same bytes.
-        pq.write_table(table, tmp, compression="zstd", write_statistics=True)
-        os.chmod(tmp, _FILE_MODE)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _SCHEMA_FILES_DONE: set[Path] = set()
 
 
@@ -99,8 +72,8 @@ def ensure_schema_files(root: Path | None = None) -> None:
         target = dataset_dir(dataset, root) / "_empty" / "schema.parquet"
         # rewritten when the contract gained a column, so dbt's union_by_name sees it
         if not target.exists() or not pq.read_schema(target).equals(dataset.schema):
-            _atomic_write(dataset.schema.empty_table(), target)
-    from orchestration.landing.coverage import ensure_coverage_files  # coverage imports landing
+            atomic_write(dataset.schema.empty_table(), target)
+    from orchestration.landing.coverage import ensure_coverage_files  # coverage reads settings
 
     ensure_coverage_files(root.parent)  # the other files dbt's sources read
     _SCHEMA_FILES_DONE.add(root)
@@ -190,7 +163,7 @@ def land_partition(
     ensure_schema_files(root / "raw")
     valid, rejected = split_valid(dataset, table)
     target = partition_dir(dataset, day, root / "raw") / f"part-{part}.parquet"
-    _atomic_write(_sort(dataset, valid), target)
+    atomic_write(_sort(dataset, valid), target)
     quarantine_target = (
         root
         / "quarantine"
@@ -203,7 +176,7 @@ def land_partition(
     if rejected.num_rows:
         for reason in rejected.column("reject_reason").to_pylist():
             by_reason[reason] = by_reason.get(reason, 0) + 1
-        _atomic_write(rejected, quarantine_target)
+        atomic_write(rejected, quarantine_target)
     else:
         quarantine_target.unlink(missing_ok=True)
     return LandingResult(

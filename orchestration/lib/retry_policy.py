@@ -56,6 +56,9 @@ class AttemptBudget:
         jitter: relative jitter of the backoff, 0.5 = x uniform(0.5, 1.5).
         max_retry_after_s: the longest server-requested wait honoured; longer fails the call.
         timeout_s: wall-clock cap of the whole call including waits (None = attempts only).
+        max_wait_total_s: cap of the planned waits summed over the call's retries (None = no
+            cap): unlike ``timeout_s`` it does not count the requests' own time and holds in
+            stamina's zero-wait test mode too (the venues' ``max_request_wait_s``).
     """
 
     attempts: int = 4
@@ -64,6 +67,7 @@ class AttemptBudget:
     jitter: float = 0.5
     max_retry_after_s: float = 60.0
     timeout_s: float | None = None
+    max_wait_total_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
@@ -145,6 +149,7 @@ class _Decide:
         self.name, self.budget, self.classify = name, budget, classify
         self.on_retry, self.rng = on_retry, rng
         self.failures = 0
+        self.waited = 0.0
         self.started = time.monotonic()
         self.refused: tuple[Exception, float] | None = None
 
@@ -164,6 +169,10 @@ class _Decide:
         timeout = self.budget.timeout_s
         if timeout is not None and time.monotonic() - self.started + wait > timeout:
             return False
+        most = self.budget.max_wait_total_s
+        if most is not None and self.waited + wait > most:
+            return False
+        self.waited += wait
         if self.on_retry is not None:
             self.on_retry(RetryEvent(self.name, self.failures, wait, error, asked))
         return wait

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from orchestration.lib.venues import venue_rules, venues
+from orchestration.lib.venues import spot_pairs, venue_rules, venues
 
 VENUES_ENV = "PERP_FRAGILITY_VENUES"
 SYMBOLS_ENV = "PERP_FRAGILITY_SYMBOLS"
@@ -57,11 +57,8 @@ def configured_venues(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
 
 def default_symbols(venue: str) -> tuple[str, ...]:
     """The seed's perpetuals of ``venue`` plus its spot pairs (ccxt unified symbols)."""
-    from orchestration.sources.live.config import venue_configs
-
     perps = tuple(rule.symbol for rule in venue_rules() if rule.venue == venue)
-    (config,) = venue_configs([venue])
-    return perps + tuple(config.spots.values())
+    return perps + spot_pairs(venue)
 
 
 def configured_symbols(

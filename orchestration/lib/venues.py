@@ -8,8 +8,10 @@ The simulated market, the coverage checks and dbt all read it.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 
 from orchestration.lib.settings import DBT_PROJECT_DIR
 
@@ -68,3 +70,46 @@ def venue_rules() -> tuple[VenueRule, ...]:
 def venues() -> tuple[str, ...]:
     """Configured venues, in seed order, without repeats."""
     return tuple(dict.fromkeys(rule.venue for rule in venue_rules()))
+
+
+@dataclass(frozen=True, slots=True)
+class VenueFacts:
+    """What the seed does not hold but every layer needs to know about a venue: which ccxt
+    class speaks for it, its spot pairs and the quotes of the dated futures collected there.
+
+    Kept here (not in ``sources/live/config.py``) so the universe (``lib/universe.py``) and the
+    coverage plan (``landing/coverage.py``) answer "what should land" without importing the
+    live source; the live config adds fetch details (pages, windows, rate limits) on top.
+
+    Attributes:
+        venue: venue name as in the seed.
+        exchange_id: ccxt exchange class id (``binanceusdm``, ``bybit``, ...).
+        spots: base asset -> ccxt unified spot symbol (empty: no spot candles on this venue).
+        futures_quotes: quote currencies of the dated futures to collect (empty = none).
+    """
+
+    venue: str
+    exchange_id: str
+    spots: Mapping[str, str] = field(default_factory=dict)
+    futures_quotes: tuple[str, ...] = ()
+
+
+_USDT_SPOTS = MappingProxyType({"ETH": "ETH/USDT", "BTC": "BTC/USDT"})
+_FACTS: dict[str, VenueFacts] = {
+    "binance": VenueFacts("binance", "binanceusdm", _USDT_SPOTS, ("USDT",)),
+    "bybit": VenueFacts("bybit", "bybit", _USDT_SPOTS),
+    "okx": VenueFacts("okx", "okx", _USDT_SPOTS, ("USD",)),
+    "deribit": VenueFacts("deribit", "deribit", futures_quotes=("USD",)),
+    "hyperliquid": VenueFacts("hyperliquid", "hyperliquid"),
+}
+
+
+def venue_facts(venue: str) -> VenueFacts:
+    """The facts of a seed venue; a seed venue without an entry is its own ccxt id with no spot
+    pairs and no dated futures (the live config's default too)."""
+    return _FACTS.get(venue, VenueFacts(venue, venue))
+
+
+def spot_pairs(venue: str) -> tuple[str, ...]:
+    """The venue's spot pairs (ccxt unified symbols), in the table's order."""
+    return tuple(venue_facts(venue).spots.values())

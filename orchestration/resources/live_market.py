@@ -32,12 +32,8 @@ import pyarrow.parquet as pq
 from pydantic import Field, PrivateAttr
 
 from orchestration.landing import landing
-from orchestration.landing.raw_schemas import DATASETS_BY_NAME
-from orchestration.lib import settings, universe
-from orchestration.resources.market_source import MarketSourceResource
-from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
-from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs
-from orchestration.sources.live.outcomes import (
+from orchestration.landing.capabilities import EXCHANGE_DATASET_NAMES
+from orchestration.landing.outcomes import (
     NOT_AVAILABLE,
     OK,
     DatasetOutcome,
@@ -46,6 +42,10 @@ from orchestration.sources.live.outcomes import (
     read_outcomes,
     summarise,
 )
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
+from orchestration.lib import settings, universe
+from orchestration.resources.market_source import MarketSourceResource
+from orchestration.sources.live.config import VenueConfig, narrowed, venue_configs
 from orchestration.sources.live.retry import RetryPolicy
 from orchestration.sources.live.source import LiveFetcher, WindowResult
 
@@ -156,8 +156,10 @@ class LiveMarketSource(MarketSourceResource):
             for c in venue_configs(list(names), timeout_ms=self.timeout_ms)
         )
 
-    def venue_names(self) -> tuple[str, ...]:
-        return tuple(c.venue for c in self.configs())
+    def served_symbols(self) -> dict[str, tuple[str, ...]]:
+        """venue -> symbols fetched: the resource's venues/symbols fields, else the
+        configuration (:meth:`configs`)."""
+        return {c.venue: (*c.perps.values(), *c.spots.values()) for c in self.configs()}
 
     def base_urls(self) -> dict[str, str]:
         """venue -> API base URL override (the field wins over the environment)."""

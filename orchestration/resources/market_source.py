@@ -44,12 +44,12 @@ class MarketSourceResource(dg.ConfigurableResource, ABC):
         days = [start + timedelta(days=i) for i in range((end - start).days)]
         return {day: self.fetch_day(day, datasets) for day in days}
 
-    def venue_names(self) -> tuple[str, ...]:
-        """The venues this source serves rows for (the coverage check expects these): the
-        configured ones (``PERP_FRAGILITY_VENUES``)."""
-        from orchestration.lib.universe import configured_venues
+    def served_symbols(self) -> dict[str, tuple[str, ...]]:
+        """venue -> symbols this source serves rows for (the funding coverage check expects
+        these): the configured ones (``PERP_FRAGILITY_VENUES`` / ``PERP_FRAGILITY_SYMBOLS``)."""
+        from orchestration.landing.coverage import configured_symbols_by_venue
 
-        return configured_venues()
+        return configured_symbols_by_venue()
 
     def last_outcomes(self) -> list:
         """The per-(day, venue, dataset) outcome record of the last fetch (live sources;

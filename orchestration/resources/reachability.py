@@ -55,8 +55,8 @@ def planned_urls(
     """name -> one URL per source this run calls: each venue (its mirror if configured, else
     its ccxt host; ``<venue> spot`` where the spot API is a separate client) when an
     exchange dataset is selected, and each reference site of a selected dataset."""
+    from orchestration.landing.capabilities import EXCHANGE_DATASET_NAMES
     from orchestration.resources.reference_sources import CftcSource, EtfFlowSource, RatesSource
-    from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
     from orchestration.sources.live.config import venue_configs
 
     wanted = set(datasets)

@@ -42,7 +42,7 @@ from orchestration.landing.raw_schemas import CFTC_TFF, DATASETS_BY_NAME, ETF_FL
 from orchestration.lib.calendars import is_us_trading_day
 from orchestration.lib.retry_policy import RetryEvent
 from orchestration.resources.market_source import MarketSourceResource
-from orchestration.sources.reference import cftc, etf_flows, rates
+from orchestration.sources.reference import cftc, cftc_parse, etf_flows, rates
 from orchestration.sources.reference.http import (
     BROWSER_USER_AGENT,
     DEFAULT_USER_AGENT,
@@ -146,7 +146,7 @@ class CftcSource(_HttpSettings):
                     return None
                 raise
             text = (
-                cftc.read_zip_text(payload)
+                cftc_parse.read_zip_text(payload)
                 if payload[:2] == b"PK"
                 else payload.decode("utf-8", "replace")
             )

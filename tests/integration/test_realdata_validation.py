@@ -42,7 +42,7 @@ import yaml  # noqa: E402
 
 from orchestration.landing import landing  # noqa: E402
 from orchestration.sources.importers import import_files  # noqa: E402
-from orchestration.sources.reference import cftc, etf_flows  # noqa: E402
+from orchestration.sources.reference import cftc, cftc_landing, etf_flows  # noqa: E402
 from tests import realdata_support as rs  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -83,7 +83,7 @@ def _land_cftc(data_dir: Path) -> int:
     parsed = cftc.parse_tff((SHARED_DATA / rs.CFTC_CSV).read_text())
     table = parsed.table.filter(pc.less_equal(parsed.table.column("report_date"),
                                               pa.scalar(LAST_FULL_DAY, pa.date32())))
-    cftc.land_cftc(table, data_root=data_dir)
+    cftc_landing.land_cftc(table, data_root=data_dir)
     return table.num_rows
 
 

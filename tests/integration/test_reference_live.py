@@ -29,7 +29,7 @@ from orchestration.resources.reference_sources import (
     RatesSource,
     clear_cache,
 )
-from orchestration.sources.reference import cftc, cftc_backfill
+from orchestration.sources.reference import cftc_backfill, cftc_landing
 from orchestration.sources.reference.http import HttpFetcher, SourceUnavailableError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reference"
@@ -170,13 +170,13 @@ def test_cftc_backfill_over_http_is_idempotent(loopback, tmp_path):
     template = loopback.base + "/files/dea/history/fut_fin_txt_{year}.zip"
     weekly = loopback.base + "/dea/newcot/FinFutWk.txt"
     kwargs = {"url_template": template, "weekly_url": weekly, "data_root": tmp_path}
-    report = cftc.backfill_cftc(range(2024, 2027), fetch, **kwargs)
+    report = cftc_landing.backfill_cftc(range(2024, 2027), fetch, **kwargs)
     assert report.missing == (template.format(year=2024), template.format(year=2026))
     assert report.rows == 7 and report.report_dates == 3
     landed = tmp_path / "raw" / "cftc" / "cftc_tff" / "dt=2025-10-07" / "part-0.parquet"
     assert pq.read_table(landed).num_rows == 4
     before = landed.read_bytes()
-    cftc.backfill_cftc(range(2024, 2027), fetch, **kwargs)
+    cftc_landing.backfill_cftc(range(2024, 2027), fetch, **kwargs)
     assert landed.read_bytes() == before
 
 
@@ -191,7 +191,8 @@ def test_cftc_backfill_command(loopback, tmp_path, monkeypatch, capsys, dead_url
     assert "landed 7 rows over 3 report dates (2025-10-07 .. 2025-10-21)" in out
     assert (tmp_path / "raw/cftc/cftc_tff/dt=2025-10-21/part-0.parquet").is_file()
     offline = ["--from", "2025", "--to", "2025", "--url-template", dead_url + "/{year}.zip"]
-    monkeypatch.setattr(cftc, "HttpFetcher", lambda source: HttpFetcher(source, backoff_s=0.0))
+    monkeypatch.setattr(cftc_landing, "HttpFetcher",
+                        lambda source: HttpFetcher(source, backoff_s=0.0))
     assert cftc_backfill.main([*offline, "--no-weekly"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: cftc source unreachable at {dead_url}/2025.zip")

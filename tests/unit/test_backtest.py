@@ -116,7 +116,7 @@ def test_report_track_record_uses_only_closed_windows() -> None:
 
     import duckdb
 
-    from orchestration.lib.track_record import track_record
+    from reports.warehouse_track_record import track_record
 
     frame = _history()
     frame["week_end"] = [date(2023, 1, 8) + timedelta(weeks=i) for i in range(len(frame))]

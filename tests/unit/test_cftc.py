@@ -16,7 +16,7 @@ from orchestration.lib.cftc_calendar import (
     overdue_report_dates,
     release_date_for,
 )
-from orchestration.sources.reference import cftc
+from orchestration.sources.reference import cftc, cftc_landing, cftc_layout, cftc_parse
 from orchestration.sources.reference.http import SourceHttpError
 
 # ../shared/data relative to the project root (tests/unit/ -> parents[3] is the workspace)
@@ -51,7 +51,7 @@ def _zip(text: str, member: str = "FinFutYY.txt") -> bytes:
 @realdata
 def test_complete_raw_yearly_file_counts_and_layout():
     text = RAW_YEARLY.read_text()
-    rows = cftc.read_rows(text)
+    rows = cftc_parse.read_rows(text)
     assert len(rows) == 908  # every market, 2026-01-06 .. 2026-03-17
     assert all(len(r) == 87 for r in rows)
     parsed = cftc.parse_tff(text)
@@ -142,10 +142,10 @@ def test_extra_codes_are_configurable():
 
 
 def test_contract_units_text_is_checked_against_the_configured_size():
-    assert cftc.parse_contract_units("(5 Bitcoins)") == 5.0
-    assert cftc.parse_contract_units("(Bitcoin X $0.10)") == 0.1
-    assert cftc.parse_contract_units("(50 Index Points)") == 50.0
-    assert cftc.parse_contract_units("(EUR 125,000)") is None
+    assert cftc_parse.parse_contract_units("(5 Bitcoins)") == 5.0
+    assert cftc_parse.parse_contract_units("(Bitcoin X $0.10)") == 0.1
+    assert cftc_parse.parse_contract_units("(50 Index Points)") == 50.0
+    assert cftc_parse.parse_contract_units("(EUR 125,000)") is None
     wrong = {"133741": cftc.CftcContract("133741", "BTC", 10.0, "misconfigured")}
     parsed = cftc.parse_tff(YEARLY_SAMPLE.read_text(), wrong)
     assert parsed.unit_mismatches and "133741" in parsed.unit_mismatches[0]
@@ -153,18 +153,18 @@ def test_contract_units_text_is_checked_against_the_configured_size():
 
 
 def test_number_and_date_formats_of_all_file_vintages():
-    assert cftc.parse_number("   30503") == 30503.0
-    assert cftc.parse_number("  .") is None and cftc.parse_number("") is None
-    assert cftc.parse_number("93212.000000") == 93212.0
-    assert cftc.parse_number("   -583") == -583.0
-    assert cftc.parse_date("2026-03-17") == date(2026, 3, 17)
-    assert cftc.parse_date("10/19/2010 12:00:00 AM") == date(2010, 10, 19)
-    assert cftc.parse_date("260317") == date(2026, 3, 17)
+    assert cftc_parse.parse_number("   30503") == 30503.0
+    assert cftc_parse.parse_number("  .") is None and cftc_parse.parse_number("") is None
+    assert cftc_parse.parse_number("93212.000000") == 93212.0
+    assert cftc_parse.parse_number("   -583") == -583.0
+    assert cftc_parse.parse_date("2026-03-17") == date(2026, 3, 17)
+    assert cftc_parse.parse_date("10/19/2010 12:00:00 AM") == date(2010, 10, 19)
+    assert cftc_parse.parse_date("260317") == date(2026, 3, 17)
 
 
 def test_bundle_style_rows_and_combined_rows():
-    header = ",".join(f'"{c}"' for c in cftc.TFF_COLUMNS)
-    values = ["" for _ in cftc.TFF_COLUMNS]
+    header = ",".join(f'"{c}"' for c in cftc_layout.TFF_COLUMNS)
+    values = ["" for _ in cftc_layout.TFF_COLUMNS]
     values[0:3] = ['"BITCOIN - CHICAGO MERCANTILE EXCHANGE"', "171226", "12/26/2017 12:00:00 AM"]
     values[3:8] = ["133741", "CME ", "00", "133 ", "1000.000000"]
     values[-1] = '"FutOnly"'
@@ -180,9 +180,9 @@ def test_bundle_style_rows_and_combined_rows():
 
 
 def test_zip_member_is_read():
-    assert cftc.read_zip_text(_zip("hello")) == "hello"
+    assert cftc_parse.read_zip_text(_zip("hello")) == "hello"
     with pytest.raises(ValueError, match="no .txt"):
-        cftc.read_zip_text(_zip("x", member="readme.pdf"))
+        cftc_parse.read_zip_text(_zip("x", member="readme.pdf"))
 
 
 # --------------------------------------------------------------------------- calendar
@@ -222,12 +222,12 @@ def test_overdue_reports_know_the_backlog():
 
 def test_landing_is_per_report_date_and_idempotent(tmp_path):
     table = cftc.parse_tff(YEARLY_SAMPLE.read_text()).table
-    first = cftc.land_cftc(table, data_root=tmp_path)
+    first = cftc_landing.land_cftc(table, data_root=tmp_path)
     assert [r.path.parent.name for r in first] == ["dt=2025-10-07", "dt=2025-10-14"]
     assert all(r.path.name == "part-0.parquet" for r in first)
     assert [r.rows for r in first] == [4, 1]
     before = [r.path.read_bytes() for r in first]
-    again = cftc.land_cftc(table, data_root=tmp_path)
+    again = cftc_landing.land_cftc(table, data_root=tmp_path)
     assert [r.path.read_bytes() for r in again] == before
     # a late burst carrying the same report date again gives the same bytes
     burst = pa.concat_tables(
@@ -236,7 +236,7 @@ def test_landing_is_per_report_date_and_idempotent(tmp_path):
             cftc.rows_for_report_date(table, date(2025, 10, 7)),
         ]
     )
-    results = {r.path.parent.name: r for r in cftc.land_cftc(burst, data_root=tmp_path)}
+    results = {r.path.parent.name: r for r in cftc_landing.land_cftc(burst, data_root=tmp_path)}
     assert results["dt=2025-10-07"].path.read_bytes() == before[0]
     assert results["dt=2025-10-21"].rows == 2
 
@@ -252,7 +252,7 @@ def test_backfill_with_an_offline_fetch(tmp_path):
             raise SourceHttpError("cftc", url, 404, 1)
         return served[url]
 
-    report = cftc.backfill_cftc([2025, 2026], fetch, data_root=tmp_path)
+    report = cftc_landing.backfill_cftc([2025, 2026], fetch, data_root=tmp_path)
     assert report.missing == (cftc.HISTORY_URL.format(year=2026),)
     assert report.rows_by_code == {"133741": 3, "133742": 1, "146021": 2, "146022": 1}
     assert (report.report_dates, report.first_report_date, report.last_report_date) == (
@@ -261,11 +261,11 @@ def test_backfill_with_an_offline_fetch(tmp_path):
         date(2025, 10, 21),
     )
     before = {p: p.read_bytes() for p in report.paths}
-    rerun = cftc.backfill_cftc([2025, 2026], fetch, data_root=tmp_path)
+    rerun = cftc_landing.backfill_cftc([2025, 2026], fetch, data_root=tmp_path)
     assert {p: p.read_bytes() for p in rerun.paths} == before
 
 
 def test_history_urls_use_the_bundle_before_2017():
-    urls = cftc.history_urls([2015, 2016, 2017])
+    urls = cftc_landing.history_urls([2015, 2016, 2017])
     assert urls == [cftc.HISTORY_BUNDLE_URL, cftc.HISTORY_URL.format(year=2017)]
     assert urls[1] == "https://www.cftc.gov/files/dea/history/fut_fin_txt_2017.zip"

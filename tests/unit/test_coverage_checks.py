@@ -103,3 +103,27 @@ def test_snapshot_days_count_for_the_day_they_close() -> None:
     plan = [coverage.Expectation("binance", "ETH/USDT:USDT", "ETH", "open_interest", 1)]
     assert coverage.dataset_gaps("open_interest", table, [ts.date() - timedelta(days=1)],
                                  plan) == []
+
+
+def test_funding_coverage_holds_a_narrowed_live_source_to_what_it_fetches(monkeypatch) -> None:
+    """The live resource's venues/symbols fields win over the environment: a source fetching
+    OKX while the environment configures Binance must be held to OKX's perpetuals (before, the
+    check filtered the configured Binance rules by OKX, expected nothing and passed on an empty
+    landing), and a symbols field narrows what is expected."""
+    from orchestration.resources.live_market import LiveMarketSource
+
+    monkeypatch.setenv("PERP_FRAGILITY_VENUES", "binance")
+    monkeypatch.delenv("PERP_FRAGILITY_SYMBOLS", raising=False)
+    nothing = FUNDING_RATES.schema.empty_table()
+    okx = LiveMarketSource(venues=["okx"])
+    result = raw_landing._funding_coverage_result(DAYS, nothing, okx.served_symbols())
+    assert not result.passed
+    assert result.metadata["venue_days_expected"].value == 2 * 2  # OKX: ETH and BTC, 2 days
+    eth_only = LiveMarketSource(venues=["okx"], symbols=["ETH/USDT:USDT"])
+    landed = pa.concat_tables(
+        [_only(simulate_day(d, datasets=["funding_rates"])["funding_rates"], {"okx"})
+         for d in DAYS])
+    landed = landed.filter(pa.compute.equal(landed.column("symbol"), "ETH/USDT:USDT"))
+    result = raw_landing._funding_coverage_result(DAYS, landed, eth_only.served_symbols())
+    assert result.passed, result.metadata["gaps"]
+    assert result.metadata["venue_days_expected"].value == 2

@@ -13,14 +13,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.lib.report_context import (
+from orchestration.lib.weeks import last_complete_week
+from reports.components import FRAGILITY_COMPONENTS
+from reports.warehouse import (
     ReportDataMissingError,
     build_report_context,
     open_warehouse_readonly,
     week_bounds,
 )
-from orchestration.lib.weeks import last_complete_week
-from reports.context import FRAGILITY_COMPONENTS
 
 W13_END = date(2025, 3, 30)
 W14_START, W14_END = date(2025, 3, 31), date(2025, 4, 6)

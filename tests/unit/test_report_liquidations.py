@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import duckdb
 import pytest
 
-from orchestration.lib.report_liquidations import read_liquidation_section
 from reports.liquidations import liquidation_chart
+from reports.warehouse_liquidations import read_liquidation_section
 
 WEEK = (date(2026, 11, 9), date(2026, 11, 15))
 

@@ -163,3 +163,18 @@ def test_outside_test_mode_stamina_sleeps_the_planned_wait() -> None:
         began = time.monotonic()
         call_with_retry(fn, budget=AttemptBudget(wait_initial_s=0.01), classify=classify)
         assert time.monotonic() - began >= 0.2 and calls["n"] == 2
+
+
+def test_max_wait_total_caps_the_planned_waits_even_in_zero_wait_test_mode() -> None:
+    """The venues' per-request wait budget: summed planned waits, not wall-clock time (which
+    stamina's test mode would never reach)."""
+    calls = {"n": 0}
+
+    def fail() -> None:
+        calls["n"] += 1
+        raise ConnectionError("down")
+
+    budget = AttemptBudget(attempts=10, wait_initial_s=0.02, jitter=0.0, max_wait_total_s=0.05)
+    with pytest.raises(ConnectionError):
+        call_with_retry(fail, budget=budget, classify=lambda e: True)
+    assert calls["n"] == 2  # waits 0.02 (planned); the next 0.04 would pass 0.05

@@ -16,8 +16,7 @@ The loopback emulation used by tests and the benchmark lives in ``tests/support/
 (``venue_loopback`` / ``venue_emulator``): the installed package never reads ``tests/``.
 """
 
-from orchestration.sources.live.backfill import BackfillReport, backfill, land_range, windows
-from orchestration.sources.live.capabilities import (
+from orchestration.landing.capabilities import (
     AVAILABLE,
     CURRENT_ONLY,
     NOT_AVAILABLE,
@@ -25,19 +24,20 @@ from orchestration.sources.live.capabilities import (
     capabilities,
     dataset_capability,
 )
+from orchestration.landing.outcomes import (
+    DatasetOutcome,
+    outcomes_table,
+    read_outcomes,
+    summarise,
+    write_outcomes,
+)
+from orchestration.sources.live.backfill import BackfillReport, backfill, land_range, windows
 from orchestration.sources.live.client import build_exchange
 from orchestration.sources.live.config import (
     RateLimitRule,
     VenueConfig,
     default_venue_configs,
     venue_configs,
-)
-from orchestration.sources.live.outcomes import (
-    DatasetOutcome,
-    outcomes_table,
-    read_outcomes,
-    summarise,
-    write_outcomes,
 )
 from orchestration.sources.live.retry import RetryPolicy, RetryStats, call_with_retry
 from orchestration.sources.live.source import LiveFetcher, WindowResult

@@ -32,8 +32,8 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.landing import landing
+from orchestration.landing.outcomes import DatasetOutcome, merge_outcomes
 from orchestration.landing.raw_schemas import DATASETS_BY_NAME
-from orchestration.sources.live.outcomes import DatasetOutcome, merge_outcomes
 
 LIVE_PART = "0"
 """The part name the raw landing asset writes (one file per day and dataset)."""

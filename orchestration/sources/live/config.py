@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
-from orchestration.lib.venues import venue_rules
+from orchestration.lib.venues import venue_facts, venue_rules
 
 # Placeholders for window parameters (see ``VenueConfig.window_params``).
 WINDOW_START = "start"  # first millisecond of the window (inclusive)
@@ -121,12 +121,11 @@ class VenueConfig:
         return None
 
 
-# Facts the seed does not hold, per venue. Page sizes are the venue maxima ccxt documents;
-# rate limits are the venues' published public-endpoint limits (docs/live-sources.md).
+# Fetch details per venue (its ccxt id, spot pairs and futures quotes are in lib/venues.py).
+# Page sizes are the venue maxima ccxt documents; rate limits are the venues' published
+# public-endpoint limits (docs/live-sources.md).
 _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
     "binance": {
-        "exchange_id": "binanceusdm",
-        "spots": {"ETH": "ETH/USDT", "BTC": "BTC/USDT"},
         "options": {"fetchMarkets": {"types": ["linear"]}},
         "spot_exchange_id": "binance",
         "spot_options": {"fetchMarkets": {"types": ["spot"]}},
@@ -137,7 +136,6 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
             "open_interest": 500,
             "long_short_ratio": 500,
         },
-        "futures_quotes": ("USDT",),
         "futures_index": "index_ohlcv",
         "rate_limits": (
             RateLimitRule("/fapi/v1/fundingRate", 500, 300, note="shared with fundingInfo"),
@@ -146,8 +144,6 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
         ),
     },
     "bybit": {
-        "exchange_id": "bybit",
-        "spots": {"ETH": "ETH/USDT", "BTC": "BTC/USDT"},
         "options": {"fetchMarkets": {"types": ["linear", "spot"]}},
         "market_interval_key": "fundingInterval",
         "page_limits": {
@@ -163,8 +159,6 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
         "rate_limits": (RateLimitRule("", 600, 5, note="HTTP requests per IP"),),
     },
     "okx": {
-        "exchange_id": "okx",
-        "spots": {"ETH": "ETH/USDT", "BTC": "BTC/USDT"},
         "options": {"fetchMarkets": {"types": ["spot", "swap", "future"]}},
         "page_limits": {
             "funding_rates": 100,
@@ -174,7 +168,6 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
             "long_short_ratio": 100,
         },
         "window_params": {"funding_rates": (("after", WINDOW_END),)},
-        "futures_quotes": ("USD",),
         "futures_index": "index_ohlcv",
         "rate_limits": (
             RateLimitRule("/api/v5/public/funding-rate-history", 10, 2),
@@ -183,17 +176,14 @@ _VENUE_EXTRAS: dict[str, dict[str, Any]] = {
         ),
     },
     "deribit": {
-        "exchange_id": "deribit",
         "funding_sample_hours": 8,
         "page_limits": {"funding_rates": 744, "ohlcv_daily": 1000},
-        "futures_quotes": ("USD",),
         "futures_index": "funding_history",
         "rate_limits": (
             RateLimitRule("", 100, 5, note="credits: burst 100, refill 20 requests/s"),
         ),
     },
     "hyperliquid": {
-        "exchange_id": "hyperliquid",
         "options": {"fetchMarkets": {"types": ["swap"]}},
         "funding_interval_hours": 1.0,
         "page_limits": {"funding_rates": 500, "ohlcv_daily": 500},
@@ -212,11 +202,13 @@ def default_venue_configs() -> tuple[VenueConfig, ...]:
     for venue in dict.fromkeys(rule.venue for rule in venue_rules()):
         rules = [r for r in venue_rules() if r.venue == venue]
         extras = dict(_VENUE_EXTRAS.get(venue, {}))
-        if "exchange_id" not in extras:
-            extras["exchange_id"] = venue
+        facts = venue_facts(venue)
         configs.append(
             VenueConfig(
                 venue=venue,
+                exchange_id=facts.exchange_id,
+                spots=_frozen(facts.spots),
+                futures_quotes=facts.futures_quotes,
                 perps=_frozen({r.base_asset: r.symbol for r in rules}),
                 default_interval_hours=max(r.default_interval_hours for r in rules),
                 **{

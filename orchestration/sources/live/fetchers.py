@@ -5,20 +5,21 @@ validated: NaN, negative or missing values are passed on for the landing to quar
 counters of what normalising did, and problems in words. Window: ``[start_ms, end_ms)``, whole
 UTC days. Time stamps come from the venue; a value the venue publishes only "now" (no history)
 is kept only when the venue's own clock puts it inside the window. The loop over symbols,
-the paging and the batch they fill are shared by every dataset (``fetch_loop.py``); this
-module says, per dataset, what to ask for and how the answer maps to rows.
+the paging and the batch they fill are shared by every dataset (``fetch_loop.py``), candles
+by the price datasets (``candles.py``); this module and its two siblings
+(``fetch_open_interest.py``, ``fetch_dated_futures.py``) say, per dataset, what to ask for
+and how the answer maps to rows. :data:`FETCHERS` names them all.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
-import ccxt
-
-from orchestration.sources.live.capabilities import CURRENT_ONLY
+from orchestration.landing.capabilities import CURRENT_ONLY
+from orchestration.sources.live.candles import MINUTE_MS, daily_candles, window_candles
+from orchestration.sources.live.fetch_dated_futures import fetch_dated_futures
 from orchestration.sources.live.fetch_loop import (
     Candles,
     DatasetBatch,
@@ -28,14 +29,13 @@ from orchestration.sources.live.fetch_loop import (
     base_row,
     current_values,
     each_symbol,
-    error_text,
     history_fetch,
     in_window,
-    paged,
     perp_targets,
     perps,
     resolve_market,
 )
+from orchestration.sources.live.fetch_open_interest import fetch_open_interest
 from orchestration.sources.live.series import (
     DAY_MS,
     HOUR_MS,
@@ -44,9 +44,6 @@ from orchestration.sources.live.series import (
     normalise_entries,
     round_ms,
 )
-
-MINUTE_MS = 60_000
-USD_LIKE = frozenset({"USD", "USDT", "USDC"})
 
 
 def _interval_hours(value: Any) -> float | None:
@@ -128,39 +125,6 @@ def _funding_rows(window: Window, target: ResolvedSymbol, series: list[Row]) -> 
 # ---------------------------------------------------------------------- premium index
 
 
-def _candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
-             method: Callable[..., list[list[Any]]], symbol: str, timeframe: str,
-             start_ms: int, end_ms: int, limit: int, dataset: str,
-             ) -> tuple[Candles, int]:
-    """Candles keyed by open time in ``[start, end)``; returns (candles, parser_discarded)."""
-    series = paged(ctx, describe, method, symbol, (timeframe,), dataset, start_ms, end_ms, limit)
-    batch.problems.extend(series.problems)
-    entries = [
-        {"timestamp": c[0], "open": c[1], "high": c[2], "low": c[3], "close": c[4],
-         "volume": c[5] if len(c) > 5 else None}
-        for c in series.entries
-    ]
-    entries = normalise_entries(entries, lambda e: e["timestamp"], batch.counts)
-    out: Candles = {}
-    for e in entries:
-        ts = e["timestamp"]
-        if not in_window(ts, start_ms, end_ms):
-            batch.counts["out_of_window"] += 1
-            continue
-        if ts in out:  # conflicting duplicate candle: keep the first, count it
-            continue
-        out[ts] = [ts, e["open"], e["high"], e["low"], e["close"], e["volume"]]
-    return out, series.discarded_by_parser
-
-
-def _daily_candles(ctx: VenueContext, batch: DatasetBatch, describe: str,
-                   method: Callable[..., list[list[Any]]], symbol: str, start_ms: int,
-                   end_ms: int) -> tuple[Candles, int]:
-    """Daily candles, paged and windowed like the ``ohlcv_daily`` dataset."""
-    return _candles(ctx, batch, describe, method, symbol, "1d", start_ms, end_ms,
-                    ctx.config.page_limit("ohlcv_daily", 200), "ohlcv_daily")
-
-
 def fetch_premium_index(ctx: VenueContext, start_ms: int, end_ms: int, capability: str
                         ) -> DatasetBatch:
     """Hourly mark and index closes (history), or the current mark/index (current only)."""
@@ -174,9 +138,9 @@ def _mark_and_index(window: Window, target: ResolvedSymbol) -> tuple[tuple[Candl
     ctx, batch, symbol = window.ctx, window.batch, target.symbol
     start_ms, end_ms = window.start_ms, window.end_ms
     limit = ctx.config.page_limit("premium_index", 500)
-    mark, lost_m = _candles(ctx, batch, f"mark 1h {symbol}", ctx.exchange.fetch_mark_ohlcv,
+    mark, lost_m = window_candles(ctx, batch, f"mark 1h {symbol}", ctx.exchange.fetch_mark_ohlcv,
                             symbol, "1h", start_ms, end_ms, limit, "premium_index")
-    index, lost_i = _candles(ctx, batch, f"index 1h {symbol}", ctx.exchange.fetch_index_ohlcv,
+    index, lost_i = window_candles(ctx, batch, f"index 1h {symbol}", ctx.exchange.fetch_index_ohlcv,
                              symbol, "1h", start_ms, end_ms, limit, "premium_index")
     return (mark, index), lost_m + lost_i
 
@@ -250,7 +214,7 @@ def _merge(into: DatasetBatch, other: DatasetBatch) -> None:
 
 
 def _ohlcv_candles(window: Window, target: ResolvedSymbol) -> tuple[Candles, int]:
-    return _daily_candles(window.ctx, window.batch, f"1d {target.symbol}",
+    return daily_candles(window.ctx, window.batch, f"1d {target.symbol}",
                           window.ctx.exchange.fetch_ohlcv, target.symbol, window.start_ms,
                           window.end_ms)
 
@@ -261,101 +225,6 @@ def _ohlcv_rows(window: Window, target: ResolvedSymbol, candles: Candles) -> lis
                    close=c[4], volume_base=c[5])
         for ts, c in sorted(candles.items())
     ]
-
-
-# ------------------------------------------------------------------- open interest
-
-
-def _oi_row(ctx: VenueContext, market: dict[str, Any], symbol: str, base: str,
-            entry: dict[str, Any], ts: int, kind: str) -> dict[str, Any]:
-    """Map ccxt's open-interest structure to contracts / base / USD, per contract type."""
-    amount = entry.get("openInterestAmount")
-    value = entry.get("openInterestValue")
-    base_volume = entry.get("baseVolume")
-    size = market.get("contractSize") or 1.0
-    if market.get("inverse"):
-        usd = value if value is not None else (amount * size if amount is not None else None)
-        contracts = amount if amount is not None else (usd / size if usd is not None else None)
-        oi_base = base_volume
-    else:
-        contracts = amount
-        oi_base = base_volume if base_volume is not None else (
-            amount * size if amount is not None else None)
-        usd = value if market.get("quote") in USD_LIKE else None
-    return {**base_row(ctx, symbol, base), "kind": kind, "ts": ms_to_datetime(ts),
-            "oi_contracts": contracts, "oi_base": oi_base, "oi_usd": usd}
-
-
-def _snapshot_day(ts_ms: int) -> date:
-    """A snapshot stamped 00:00 UTC of D+1 is the close of D (dbt's ``snapshot_date``)."""
-    return ms_to_datetime(ts_ms - 1).date()
-
-
-def fetch_open_interest(ctx: VenueContext, start_ms: int, end_ms: int, capability: str
-                        ) -> DatasetBatch:
-    """End-of-day open interest per perpetual: the last history point of each UTC day
-    (``(D 00:00, D+1 00:00]``), or the current value where the venue has no history."""
-    if capability == CURRENT_ONLY:
-        return _oi_snapshot(ctx, start_ms, end_ms)
-    history = history_fetch("open interest", "open_interest", 200,
-                       ctx.exchange.fetch_open_interest_history, ctx.config.oi_timeframe,
-                       offset_ms=1)
-    return each_symbol(ctx, start_ms, end_ms, perp_targets(ctx, kind="perp"), history,
-                        _oi_rows)
-
-
-def _oi_rows(window: Window, target: ResolvedSymbol, series: list[Row]) -> list[Row]:
-    """The last point of each day in ``(start, end]``, with a problem where that point is
-    more than an hour before the day's close."""
-    batch = window.batch
-    entries = normalise_entries(series, lambda e: e.get("timestamp"), batch.counts)
-    latest: dict[date, dict[str, Any]] = {}
-    for e in entries:
-        ts = e.get("timestamp")
-        if ts is None or not (window.start_ms < ts <= window.end_ms):
-            batch.counts["out_of_window"] += 1
-            continue
-        day = _snapshot_day(ts)
-        if day in latest:
-            batch.counts["intraday_points_summarised"] += 1
-        latest[day] = e
-    rows = []
-    for e in latest.values():
-        rows.append(_oi_row(window.ctx, target.market, target.symbol, target.base, e,
-                            e["timestamp"], "perp"))
-        end_of_day = (e["timestamp"] - 1) // DAY_MS * DAY_MS + DAY_MS
-        if end_of_day - e["timestamp"] > HOUR_MS:
-            batch.problems.append(
-                f"{target.symbol}: last open interest of {_snapshot_day(e['timestamp'])} is "
-                f"{ms_to_datetime(e['timestamp']):%H:%M} UTC, not the close"
-            )
-    return rows
-
-
-def _oi_snapshot(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
-    batch = DatasetBatch(mode="current", expected_by_day={})
-    ex = ctx.exchange
-    resolved = {s: m for _, s in perps(ctx) if (m := resolve_market(ctx, batch, s)) is not None}
-    values = current_values(ctx, batch, list(resolved), "fetchOpenInterests", "open interests",
-                      ex.fetch_open_interests, "open interest", ex.fetch_open_interest)
-    if values is None:
-        return batch
-    clock = ctx.response_time_ms()
-    for base, symbol in perps(ctx):
-        if symbol not in resolved:
-            continue
-        entry = values.get(symbol)
-        if entry is None:
-            batch.failed_symbols[symbol] = f"no current open interest returned for {symbol}"
-            continue
-        ts = entry.get("timestamp") or clock
-        if ts is None or not (start_ms < ts <= end_ms):
-            batch.counts["current_outside_window"] += 1
-            continue
-        day = _snapshot_day(ts)
-        batch.expected_by_day[day] = batch.expected_by_day.get(day, 0) + 1
-        batch.rows.append(_oi_row(ctx, resolved[symbol], symbol, base, entry, ts, "perp"))
-    return batch
 
 
 # ------------------------------------------------------------------- long / short
@@ -385,100 +254,6 @@ def _long_short_rows(window: Window, target: ResolvedSymbol, series: list[Row]) 
             long_short_ratio=ratio, long_account_share=share,
         ))
     return rows
-
-
-# ------------------------------------------------------------------- dated futures
-
-
-def _listed_futures(ctx: VenueContext) -> list[dict[str, Any]]:
-    cfg = ctx.config
-    return sorted(
-        (
-            m for m in (ctx.exchange.markets or {}).values()
-            if m.get("type") == "future" and m.get("base") in cfg.perps
-            and m.get("quote") in cfg.futures_quotes and m.get("expiry")
-        ),
-        key=lambda m: (m["base"], m["expiry"], m["symbol"]),
-    )
-
-
-def _index_closes(ctx: VenueContext, batch: DatasetBatch, base: str, start_ms: int,
-                  end_ms: int) -> dict[date, float | None]:
-    """The spot index at each day's close (00:00 UTC of the next day)."""
-    cfg = ctx.config
-    perp = cfg.perps[base]
-    if cfg.futures_index == "funding_history":
-        series = paged(
-            ctx, f"index via funding {perp}", ctx.exchange.fetch_funding_rate_history, perp, (),
-            "funding_rates", start_ms + HOUR_MS, end_ms + HOUR_MS,
-            cfg.page_limit("funding_rates", 200),
-        )
-        return {
-            _snapshot_day(round_ms(e["timestamp"], MINUTE_MS)): e.get("indexPrice")
-            for e in series.entries
-            if e.get("timestamp") is not None and round_ms(e["timestamp"], MINUTE_MS) % DAY_MS == 0
-        }
-    if cfg.futures_index == "spot_ohlcv" and base in cfg.spots:
-        ctx = ctx.spot()
-        method, symbol = ctx.exchange.fetch_ohlcv, cfg.spots[base]
-    else:
-        method, symbol = ctx.exchange.fetch_index_ohlcv, perp
-    candles, _ = _daily_candles(ctx, batch, f"index 1d {symbol}", method, symbol, start_ms,
-                                end_ms)
-    return {ms_to_datetime(ts).date(): c[4] for ts, c in candles.items()}
-
-
-def fetch_dated_futures(ctx: VenueContext, start_ms: int, end_ms: int) -> DatasetBatch:
-    """Daily close of each listed dated future with its expiry and the spot index.
-
-    Only contracts still listed can be found (venues drop expired ones from their market
-    lists): a backfill far into the past sees fewer contracts, and says so.
-    """
-    batch = DatasetBatch(expected_by_day={})
-    cfg = ctx.config
-    days = [ms_to_datetime(start_ms).date() + timedelta(days=i)
-            for i in range((end_ms - start_ms) // DAY_MS)]
-    futures = _listed_futures(ctx)
-    for base in cfg.perps:
-        contracts = [m for m in futures if m["base"] == base]
-        alive = {
-            day: [m for m in contracts
-                  if m["expiry"] > day_ms + DAY_MS and (m.get("created") or 0) <= day_ms]
-            for day, day_ms in ((d, start_ms + i * DAY_MS) for i, d in enumerate(days))
-        }
-        for day, listed in alive.items():
-            batch.expected_by_day[day] = batch.expected_by_day.get(day, 0) + len(listed)
-        if not any(alive.values()):
-            continue
-        try:
-            index = _index_closes(ctx, batch, base, start_ms, end_ms)
-        except ccxt.BaseError as error:
-            batch.failed_symbols[f"{base} index"] = error_text(error)
-            index = {}
-        for market in contracts:
-            symbol = market["symbol"]
-            if not any(market in listed for listed in alive.values()):
-                continue
-            try:
-                candles, lost = _daily_candles(ctx, batch, f"1d {symbol}",
-                                               ctx.exchange.fetch_ohlcv, symbol, start_ms, end_ms)
-            except ccxt.BaseError as error:
-                batch.failed_symbols[symbol] = error_text(error)
-                continue
-            batch.counts["parser_discarded"] += lost
-            for ts, c in sorted(candles.items()):
-                day = ms_to_datetime(ts).date()
-                if market not in alive.get(day, []):
-                    batch.counts["out_of_window"] += 1
-                    continue
-                batch.rows.append({
-                    **base_row(ctx, symbol, base),
-                    "ts": ms_to_datetime(ts + DAY_MS),
-                    "expiry_ts": ms_to_datetime(market["expiry"]),
-                    "future_price": c[4],
-                    "index_price": index.get(day),
-                })
-    return batch
 
 
 FETCHERS: dict[str, Callable[[VenueContext, int, int, str], DatasetBatch]] = {

@@ -19,7 +19,8 @@ most ``max_total_s`` seconds of waiting (default 60 s). Backoff ``base_delay_s *
 (``Retry-After`` seconds or HTTP date, Bybit's ``X-Bapi-Limit-Reset-Timestamp``), never less
 than the backoff or ``rate_limit_floor_s``, and gives up at once when the venue asks for more
 than ``max_retry_after_s`` (retrying early earns Binance's 418 IP ban). The waiting itself is
-stamina's (``stamina.set_testing`` removes it in tests).
+stamina's, through the shared ``lib/retry_policy.call_with_retry`` (one loop for venues,
+reference HTTP and delivery; ``stamina.set_testing`` removes the waits in tests).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import ccxt
-import stamina
 
+from orchestration.lib import retry_policy as shared
 from orchestration.lib.retry_policy import retry_after_seconds
 
 T = TypeVar("T")
@@ -188,9 +189,16 @@ class RetryPolicy:
     def attempts(self) -> int:
         return 1 + max(0, self.max_retries)
 
+    def budget(self) -> shared.AttemptBudget:
+        """The shared policy's budget of one request (``lib/retry_policy.py``)."""
+        return shared.AttemptBudget(
+            attempts=self.attempts, wait_initial_s=self.base_delay_s,
+            wait_max_s=self.max_delay_s, jitter=self.jitter,
+            max_retry_after_s=self.max_retry_after_s, max_wait_total_s=self.max_total_s,
+        )
+
     def backoff(self, retry: int, rng: random.Random) -> float:
-        delay = min(self.max_delay_s, self.base_delay_s * (2**retry))
-        return delay * rng.uniform(1 - self.jitter, 1 + self.jitter)
+        return self.budget().backoff(retry, rng)
 
 
 @dataclass(slots=True)
@@ -239,49 +247,40 @@ def call_with_retry(
     rng: random.Random | None = None,
     describe: str = "",
 ) -> T:
-    """Run ``fn`` (one venue request) within the policy's budget; the last error is raised
-    when the venue's answer is permanent or the budget is spent."""
-    rng = rng or random.Random()
+    """Run ``fn`` (one venue request) within the policy's budget, through the shared
+    :func:`orchestration.lib.retry_policy.call_with_retry` (stamina) with this module's
+    classifier; the last error is raised when the venue's answer is permanent or the budget
+    is spent."""
     stats = stats if stats is not None else RetryStats()
-    state = {"attempt": 0, "waited": 0.0}
-    refused: list[float] = []
 
-    def backoff_hook(error: Exception) -> bool | float:
+    def judge(error: Exception) -> shared.Verdict:
         status, body, headers = _reply_of(exchange)
         verdict = classify(venue, error, status, body)
         stats.errors.append(f"{type(error).__name__} [{verdict.action}: {verdict.reason}]: "
                             f"{str(error)[:160]}")
-        if not verdict.retry or state["attempt"] >= policy.attempts:
+        if not verdict.retry:
             return False
-        wait = policy.backoff(state["attempt"] - 1, rng)
         if verdict.action == RATE_LIMIT:
             asked = retry_after_seconds(headers)
-            if asked is not None and asked > policy.max_retry_after_s:
-                refused.append(asked)
-                return False
-            wait = max(wait, asked if asked is not None else policy.rate_limit_floor_s)
-        if state["waited"] + wait > policy.max_total_s:
-            return False
-        state["waited"] += wait
+            return asked if asked is not None else policy.rate_limit_floor_s
+        return True
+
+    def retried(event: shared.RetryEvent) -> None:
         stats.retries += 1
-        stats.waits_s.append(wait)
-        return wait
+        stats.waits_s.append(event.wait_s)
+
+    def attempt() -> T:
+        stats.attempts += 1
+        _forget_reply(exchange)
+        return fn()
 
     try:
-        for attempt in stamina.retry_context(
-            on=backoff_hook, attempts=policy.attempts, timeout=None,
-            wait_initial=policy.base_delay_s, wait_max=policy.max_delay_s,
-        ):
-            with attempt:
-                state["attempt"] += 1
-                stats.attempts += 1
-                _forget_reply(exchange)
-                return fn()
-    except ccxt.BaseError as error:
-        if refused:
-            raise RetryAfterTooLong(
-                f"{describe or 'call'}: venue asked to wait {refused[-1]:.0f} s "
-                f"(Retry-After), more than the {policy.max_retry_after_s:.0f} s allowed"
-            ) from error
-        raise
-    raise AssertionError(f"{describe}: stamina made no attempt")  # pragma: no cover
+        return shared.call_with_retry(
+            attempt, budget=policy.budget(), classify=judge, name=describe or "call",
+            on_retry=retried, rng=rng,
+        )
+    except shared.RetryAfterTooLong as exc:
+        raise RetryAfterTooLong(
+            f"{describe or 'call'}: venue asked to wait {exc.asked_s:.0f} s "
+            f"(Retry-After), more than the {exc.allowed_s:.0f} s allowed"
+        ) from exc.__cause__

@@ -18,11 +18,11 @@ import ccxt
 import pyarrow as pa
 import requests
 
+from orchestration.landing.capabilities import EXCHANGE_DATASET_NAMES
+from orchestration.landing.outcomes import NOT_AVAILABLE, DatasetOutcome
 from orchestration.landing.raw_schemas import DATASETS_BY_NAME
-from orchestration.sources.live.capabilities import EXCHANGE_DATASET_NAMES
 from orchestration.sources.live.client import build_exchange
 from orchestration.sources.live.config import VenueConfig, spot_config
-from orchestration.sources.live.outcomes import NOT_AVAILABLE, DatasetOutcome
 from orchestration.sources.live.retry import RetryPolicy
 from orchestration.sources.live.venue_fetch import (
     VenueClients,

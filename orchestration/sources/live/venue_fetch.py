@@ -34,17 +34,17 @@ import dagster as dg
 import pyarrow as pa
 
 from orchestration.landing import landing
-from orchestration.landing.raw_schemas import DATASETS_BY_NAME
-from orchestration.sources.live.capabilities import (
+from orchestration.landing.capabilities import (
     AVAILABLE,
     CURRENT_ONLY,
     EXCHANGE_DATASET_NAMES,
     dataset_capability,
 )
+from orchestration.landing.outcomes import FAILED, NOT_AVAILABLE, OK, PARTIAL, DatasetOutcome
+from orchestration.landing.raw_schemas import DATASETS_BY_NAME
 from orchestration.sources.live.config import VenueConfig
 from orchestration.sources.live.fetch_loop import DatasetBatch
 from orchestration.sources.live.fetchers import FETCHERS
-from orchestration.sources.live.outcomes import FAILED, NOT_AVAILABLE, OK, PARTIAL, DatasetOutcome
 from orchestration.sources.live.retry import RetryPolicy
 from orchestration.sources.live.series import (
     HOUR_MS,

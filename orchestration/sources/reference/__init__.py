@@ -9,14 +9,12 @@ one-command backfills. Each parser returns rows of the raw contract in
 
 from orchestration.sources.reference.cftc import (
     CRYPTO_CONTRACTS,
-    BackfillReport,
     CftcContract,
     CftcParseResult,
-    backfill_cftc,
-    land_cftc,
     parse_tff,
     release_date_for,
 )
+from orchestration.sources.reference.cftc_landing import BackfillReport, backfill_cftc, land_cftc
 from orchestration.sources.reference.etf_flows import (
     FlowParseResult,
     TotalMismatch,

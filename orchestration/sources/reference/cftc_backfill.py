@@ -17,9 +17,9 @@ from orchestration.sources.reference.cftc import (
     FIRST_CRYPTO_YEAR,
     HISTORY_URL,
     WEEKLY_URL,
-    backfill_cftc,
     contracts_with_extra,
 )
+from orchestration.sources.reference.cftc_landing import backfill_cftc
 from orchestration.sources.reference.http import SourceUnavailableError
 
 

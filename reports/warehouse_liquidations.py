@@ -1,6 +1,6 @@
 """Read the liquidations section of one report week from the liquidation marts.
 
-Beside ``report_context.py`` (which calls it): only documented marts are read —
+Beside ``warehouse.py`` (which calls it): only documented marts are read —
 ``fct_liquidations_daily``, ``fct_liquidations_hourly``, ``fct_liquidation_cascades_daily``
 and ``fct_market_daily`` (reference price). A warehouse built before these marts existed gives
 ``None`` and the report leaves the section out rather than failing.

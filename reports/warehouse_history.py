@@ -1,6 +1,6 @@
 """Read the daily histories of the report's history charts from the marts.
 
-Kept apart from :mod:`orchestration.lib.report_context` (the week's values) so the two readers
+Kept apart from :mod:`reports.warehouse` (the week's values) so the two readers
 stay small; the same contract applies: only the marts of ``docs/marts.md`` are read, every
 history ends on the week's Sunday, nulls stay nulls.
 """

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Protocol
 
 import ccxt
 
 from orchestration.landing.raw_schemas import EXCHANGE_DATASETS
-from orchestration.sources.live.config import VenueConfig
 
 AVAILABLE = "available"
 CURRENT_ONLY = "current only"
@@ -28,6 +28,19 @@ NOT_AVAILABLE = "not available on this venue"
 NOT_CONFIGURED = "not configured"
 
 EXCHANGE_DATASET_NAMES: tuple[str, ...] = tuple(d.name for d in EXCHANGE_DATASETS)
+
+
+class VenueConfig(Protocol):
+    """What the table reads of a venue: ``lib.venues.VenueFacts`` (the coverage plan) and the
+    live ``VenueConfig`` (``sources/live/config.py``) both have it, so landing never imports
+    the live source."""
+
+    @property
+    def venue(self) -> str: ...
+    @property
+    def exchange_id(self) -> str: ...
+    @property
+    def futures_quotes(self) -> tuple[str, ...]: ...
 
 
 def _has(has: Mapping[str, object], *names: str) -> bool:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.landing.landing import _atomic_write  # one writer for every Parquet file
+from orchestration.landing.parquet_files import atomic_write  # one writer for every Parquet file
 from orchestration.lib import settings
 
 OK = "ok"
@@ -130,7 +130,7 @@ def write_outcomes(
 ) -> Path:
     """Replace the day's outcome record (atomic; the same outcomes give the same bytes)."""
     target = outcomes_path(day, data_root)
-    _atomic_write(outcomes_table(o for o in outcomes if o.day == day), target)
+    atomic_write(outcomes_table(o for o in outcomes if o.day == day), target)
     return target
 
 
@@ -149,7 +149,7 @@ def merge_outcomes(
         kept = [r for r in old if (r["venue"], r["dataset"]) not in covered]
         rows = sorted(new.to_pylist() + kept, key=lambda r: (r["venue"], r["dataset"]))
         new = pa.Table.from_pylist(rows, schema=OUTCOME_SCHEMA)
-    _atomic_write(new, path)
+    atomic_write(new, path)
     return path
 
 

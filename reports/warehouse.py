@@ -23,11 +23,14 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 
 import duckdb
 
-from orchestration.lib import track_record, weeks
-from orchestration.lib.report_history import read_history
-from orchestration.lib.report_liquidations import read_liquidation_section
-from reports.context import (
+from orchestration.lib import weeks
+from reports import warehouse_track_record as track_record
+from reports.components import (
     FRAGILITY_COMPONENTS,
+    build_components,
+    rank_contributors,
+)
+from reports.context import (
     ArbitrageBand,
     AssetSummary,
     BasisTermRow,
@@ -46,9 +49,9 @@ from reports.context import (
     OpenInterestRow,
     PerpPremiumRow,
     ReportContext,
-    build_components,
-    rank_contributors,
 )
+from reports.warehouse_history import read_history
+from reports.warehouse_liquidations import read_liquidation_section
 
 SCHEMA = "main"
 #: Report order of the assets; any other asset found follows alphabetically.
