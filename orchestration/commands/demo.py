@@ -126,8 +126,10 @@ def warehouse_staleness(instance: dg.DagsterInstance) -> str | None:
     records = instance.get_run_records(limit=50)
     newest = next((r.dagster_run for r in records if r.dagster_run.job_name not in READ_ONLY_JOBS),
                   None)
-    if newest is None or newest.job_name != "warehouse_job":
-        return "landed or imported since the last build"
+    if newest is None:
+        return "no warehouse build among the instance's latest runs"
+    if newest.job_name != "warehouse_job":
+        return f"{newest.job_name} ran after the last build"
     if newest.status != dg.DagsterRunStatus.SUCCESS:
         return "the last build did not succeed"
     if newest.tags.get(FINGERPRINT_TAG) != dbt_fingerprint():

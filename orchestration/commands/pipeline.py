@@ -14,18 +14,18 @@ if TYPE_CHECKING:
 
 # Step-level progress without Dagster's per-event DEBUG lines.
 CONSOLE_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-LANDING_RUN_TAG = "perp_fragility/landing_run"
 # The market a landing run fetched (source, seed, universe): see :func:`market_identity`.
 MARKET_TAG = "perp_fragility/market"
-# The settings that decide what a landing writes for a day.
-MARKET_SETTINGS = (
-    "PERP_FRAGILITY_SOURCE",
-    "PERP_FRAGILITY_SEED",
-    "PERP_FRAGILITY_VENUES",
-    "PERP_FRAGILITY_SYMBOLS",
-    "PERP_FRAGILITY_DATASETS",
-    "PERP_FRAGILITY_API_URLS",
-)
+
+
+def market_settings() -> tuple[str, ...]:
+    """The environment variables that decide what a landing writes for a day (their owners'
+    names: the source and seed of defs/resources.py, the universe of lib/universe.py)."""
+    from orchestration.defs.resources import SEED_ENV, SOURCE_ENV
+    from orchestration.lib import universe
+
+    return (SOURCE_ENV, SEED_ENV, universe.VENUES_ENV, universe.SYMBOLS_ENV,
+            universe.DATASETS_ENV, universe.API_URLS_ENV)
 
 
 def market_identity() -> str:
@@ -33,7 +33,7 @@ def market_identity() -> str:
     the same rows for a simulated day (a live day may differ: the venue may have revised it)."""
     import os
 
-    return ";".join(f"{name}={os.environ.get(name, '')}" for name in MARKET_SETTINGS)
+    return ";".join(f"{name}={os.environ.get(name, '')}" for name in market_settings())
 
 
 def definitions():  # noqa: ANN201 - dagster's Definitions, imported lazily for a fast --help
@@ -100,6 +100,7 @@ def build_warehouse(
     """One run of ``warehouse_job`` (dbt build), as ``warehouse_after_landing`` starts it:
     told the first day the landing before it wrote, so it chooses incremental or full."""
     from orchestration.defs.imports import FULL_REFRESH
+    from orchestration.lib.run_tags import LANDING_RUN_TAG
     from orchestration.warehouse.fingerprint import FINGERPRINT_TAG, dbt_fingerprint
     from orchestration.warehouse.incremental import LANDED_FROM_TAG
 

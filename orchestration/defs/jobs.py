@@ -22,7 +22,11 @@ from orchestration.defs.liquidations import land_liquidations
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
 from orchestration.defs.raw_landing import raw_domain_assets
 from orchestration.defs.report import weekly_fragility_pdf
-from orchestration.lib.run_tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
+from orchestration.lib.run_tags import (
+    ASSET_PARTITION_RANGE_START_TAG,
+    LANDING_RUN_TAG,
+    PARTITION_NAME_TAG,
+)
 from orchestration.warehouse.fingerprint import FINGERPRINT_TAG, dbt_fingerprint
 from orchestration.warehouse.incremental import LANDED_FROM_TAG
 
@@ -51,7 +55,7 @@ def warehouse_after_landing(context: dg.RunStatusSensorContext) -> dg.RunRequest
     """Build the warehouse once after each successful landing run, telling it the first
     day that run landed (it decides between an incremental build and a full refresh)."""
     run = context.dagster_run
-    tags = {"perp_fragility/landing_run": run.run_id, FINGERPRINT_TAG: dbt_fingerprint()}
+    tags = {LANDING_RUN_TAG: run.run_id, FINGERPRINT_TAG: dbt_fingerprint()}
     landed_from = run.tags.get(ASSET_PARTITION_RANGE_START_TAG) or run.tags.get(PARTITION_NAME_TAG)
     if landed_from:
         tags[LANDED_FROM_TAG] = landed_from

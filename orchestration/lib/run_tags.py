@@ -14,3 +14,5 @@ ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
 ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 # A run of one partition (a schedule tick, a one-partition launch).
 PARTITION_NAME_TAG = "dagster/partition"
+# On a warehouse run: the landing run it follows (set by the sensor and the CLI).
+LANDING_RUN_TAG = "perp_fragility/landing_run"

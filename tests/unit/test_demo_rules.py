@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration.commands.demo import contiguous_runs
-from orchestration.commands.pipeline import MARKET_SETTINGS, market_identity
+from orchestration.commands.pipeline import market_identity, market_settings
 from orchestration.lib import settings
 from orchestration.warehouse.fingerprint import dbt_fingerprint, dbt_source_files
 
@@ -37,7 +37,7 @@ def test_fingerprint_follows_content_not_location(tmp_path: Path) -> None:
 
 
 def test_market_identity_names_every_setting(monkeypatch) -> None:  # noqa: ANN001
-    for name in MARKET_SETTINGS:
+    for name in market_settings():
         monkeypatch.delenv(name, raising=False)
     plain = market_identity()
     monkeypatch.setenv("PERP_FRAGILITY_SEED", "8")
