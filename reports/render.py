@@ -18,6 +18,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from orchestration.lib.dbt_vars import project_vars
 from reports.charts import render_charts
 from reports.charts_history import render_history_charts
 from reports.components import FRAGILITY_COMPONENTS
@@ -88,7 +89,18 @@ def render_html(context: ReportContext) -> str:
             "index_change_material": INDEX_CHANGE_MATERIAL,
             "funding_near_baseline": FUNDING_NEAR_BASELINE,
         },
+        model_settings=methodology_settings(),
     )
+
+
+def methodology_settings() -> dict[str, float]:
+    """The model settings the methodology page states, from their owner dbt_project.yml: the
+    page prints what the models used, not a number retyped in the template."""
+    model_vars = project_vars()
+    return {
+        "perp_discount_quantile": float(model_vars["perp_discount_quantile"]),
+        "premium_history_min_days": int(model_vars["premium_history_min_days"]),
+    }
 
 
 def render_pdf(context: ReportContext, out_path: str | os.PathLike[str]) -> RenderResult:

@@ -9,25 +9,16 @@ incremental build reads again, so the warehouse asset switches to ``--full-refre
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
-from typing import Any
 
 import duckdb
-import yaml
 
 from orchestration.lib import settings
+from orchestration.lib.dbt_vars import project_vars
 
 # Tag on a warehouse run: the first day the landing run before it wrote.
 LANDED_FROM_TAG = "perp_fragility/landed_from"
 # The freshest dataset: its newest settlement day bounds every incremental model's window.
 HIGH_WATER_QUERY = "select max(cast(funding_ts as date)) from main.stg_funding_rates"
-
-
-@cache
-def project_vars() -> dict[str, Any]:
-    """The ``vars`` of dbt_project.yml: one value for dbt and Python."""
-    project = yaml.safe_load((settings.DBT_PROJECT_DIR / "dbt_project.yml").read_text())
-    return dict(project["vars"])
 
 
 def lookback_days() -> int:

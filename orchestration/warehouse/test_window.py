@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from orchestration.warehouse.incremental import project_vars
+from orchestration.lib.dbt_vars import project_vars
 
 # Read by dbt_project/macros/test_window.sql at execution only (not at parse): an environment
 # variable, not `--vars`, because a changed var makes dbt re-parse the whole project each day.
