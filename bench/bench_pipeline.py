@@ -21,9 +21,10 @@ Measurements (see docs/performance.md for what each one is bounded by):
 - ``dbt_full`` vs ``pandas_full``: ``dbt build`` from raw Parquet into an empty warehouse and
   the pandas peer (bench/pandas_peer.py) over the same files, interleaved, same data;
 - ``render``: ``render_week`` alone on the built warehouse;
-- ``demo_cold`` / ``demo_warm`` / ``report_warm``: the ``perp-fragility`` command line as a
-  user runs it: ``demo`` (default window) in a fresh data directory, again warm, then
-  ``report --week`` of the demo's last complete week (``--skip-demo`` leaves them out).
+- ``demo_cold`` / ``demo_warm`` / ``report_warm`` / ``report_forced``: the ``perp-fragility``
+  command line as a user runs it: ``demo`` (default window) in a fresh data directory, again
+  warm, then ``report --week`` of the demo's last complete week, unchanged (skipped) and with
+  ``--force`` (rendered) (``--skip-demo`` leaves them out).
 
 The modules, one job each: children.py (the child steps), measure.py (spawn, time and sample
 one process), scenario.py (which measurements, in which order), agreement.py (the peer

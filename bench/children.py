@@ -152,17 +152,17 @@ def child_run_range(args: argparse.Namespace) -> dict[str, Any]:
     parts["run_range_s"] = time.perf_counter() - mark
     if args.week:
         mark = time.perf_counter()
-        cli.render_week(args.week)
+        cli.render_week(args.week, force=True)
         parts["render_s"] = time.perf_counter() - mark
     return parts
 
 
 def child_render(args: argparse.Namespace) -> dict[str, Any]:
-    """The weekly report job alone, on a built warehouse."""
+    """The weekly report job alone, on a built warehouse (forced: the render, not its skip)."""
     from orchestration import cli
 
     cli.prepare()
-    cli.render_week(args.week)
+    cli.render_week(args.week, force=True)
     return {}
 
 

@@ -169,7 +169,8 @@ def measure_demo(bench: Bench, repeats: int) -> None:
     """The command line as a user runs it, on the demo's default window (DEMO_DAYS days to
     DEMO_END, the default universe): ``perp-fragility demo`` once in a fresh data directory
     (cold: empty instance, first dbt parse), then ``repeats`` warm runs in the same directory,
-    then ``repeats`` warm ``report --week`` of the demo's last complete week."""
+    then ``repeats`` warm ``report --week`` of the demo's last complete week (nothing changed:
+the render is skipped) and ``repeats`` with ``--force`` (the full render)."""
     from orchestration.lib.demo_window import DEMO_DAYS, DEMO_END
     from orchestration.lib.weeks import last_complete_week
 
@@ -187,5 +188,12 @@ def measure_demo(bench: Bench, repeats: int) -> None:
         f"perp-fragility report --week {week}, after the demo",
         demo_dir,
         ["report", "--week", week],
+        repeats,
+    )
+    bench.measure_cli(
+        "report_forced",
+        f"perp-fragility report --week {week} --force (renders again)",
+        demo_dir,
+        ["report", "--week", week, "--force"],
         repeats,
     )

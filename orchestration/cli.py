@@ -58,7 +58,7 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def cmd_report(args: argparse.Namespace) -> None:
     prepare()
-    render_week(args.week)
+    render_week(args.week, force=args.force)
 
 
 def cmd_backfill_cftc(args: argparse.Namespace) -> None:
@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = sub.add_parser("report", help="render the PDF of one ISO week")
     report.add_argument("--week", required=True, type=_week, help="ISO week, e.g. 2026-W47")
+    report.add_argument(
+        "--force",
+        action="store_true",
+        help="render (and deliver) again even when nothing the PDF is made from has changed",
+    )
     report.set_defaults(func=cmd_report)
 
     from orchestration.commands.imports import register as register_imports

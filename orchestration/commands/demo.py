@@ -68,7 +68,7 @@ def run_demo(
             landing_run_id=landed[-1][1] if landed else None,
             full_refresh=force or stale == DBT_CHANGED,
         )
-    render_week(last_complete_week(end), instance)
+    render_week(last_complete_week(end), instance, force=force)
 
 
 def landing_asset_keys() -> list[dg.AssetKey]:

@@ -132,15 +132,23 @@ def run_range(
     build_warehouse(instance, landed_from=start, landing_run_id=run_id)
 
 
-def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
+def render_week(
+    iso_week: str, instance: DagsterInstance | None = None, *, force: bool = False
+) -> Path:
     """Run the weekly report job for ``iso_week``; print and return the PDF path.
 
     A week that cannot be reported (no data, not a partition) is a user error before the job
-    runs (orchestration/commands/report_week.py)."""
+    runs (orchestration/commands/report_week.py). A PDF rendered from the same inputs is not
+    rendered again unless ``force`` (orchestration/lib/report_inputs.py)."""
     from orchestration.commands.report_week import require_reportable
     from orchestration.lib.weeks import report_path, week_partition_key
 
     require_reportable(iso_week)
+    if not force and is_rendered(iso_week, instance_or_default(instance)):
+        print(f"report {iso_week}: unchanged since its last render (same warehouse, templates "
+              "and dbt vars); --force renders and delivers it again")
+        print(report_path(iso_week))
+        return report_path(iso_week)
     job = definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
         instance=instance_or_default(instance),
@@ -165,3 +173,23 @@ def render_week(iso_week: str, instance: DagsterInstance | None = None) -> Path:
     )
     print(report_path(iso_week))
     return report_path(iso_week)
+
+
+def is_rendered(iso_week: str, instance: DagsterInstance) -> bool:
+    """True when the week's last PDF materialisation read the inputs the warehouse, the
+    report package and dbt_project.yml hold now, and its file is unchanged on disk."""
+    import dagster as dg
+
+    from orchestration.defs.report import PDF_KEY
+    from orchestration.lib import settings
+    from orchestration.lib.report_inputs import inputs_digest, is_current
+    from orchestration.lib.weeks import report_path, week_partition_key
+
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=PDF_KEY, asset_partitions=[week_partition_key(iso_week)]),
+        limit=1,
+    ).records
+    if not records or records[0].asset_materialization is None:
+        return False
+    digest = inputs_digest(iso_week, settings.warehouse_path())
+    return is_current(records[0].asset_materialization.metadata, digest, report_path(iso_week))

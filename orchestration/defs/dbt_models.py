@@ -8,9 +8,10 @@ demo spend most of its time writing events).
 
 All warehouse writers share the ``duckdb_warehouse`` pool so two runs never hold DuckDB's
 single-writer lock at once, and the warehouse file lock makes any other writer (CLI,
-imports) wait rather than fail. dbt data tests surface as asset checks; dbt unit tests check
-the SQL, not the data, so they run in CI (tests/integration/test_dbt_unit_tests.py), not in
-every scheduled build. dbt is not retried blindly (a failed test would fail again).
+imports) wait rather than fail. dbt data tests surface as asset checks: one ``column_tests``
+per model for its generic tests, one per singular test (warehouse/column_checks.py); dbt unit
+tests check the SQL, not the data, so they run in CI (tests/integration/test_dbt_unit_tests.py),
+not in every scheduled build. dbt is not retried blindly (a failed test would fail again).
 
 The build is incremental (dbt_project/macros/incremental.sql): it re-reads the newest raw
 partitions only. It becomes ``--full-refresh`` when asked (run config ``full_refresh: true``,
@@ -24,9 +25,17 @@ from datetime import date
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.lib import settings
+from orchestration.warehouse.column_checks import (
+    ColumnTestResults,
+    ColumnTestsTranslator,
+    check_only_args,
+    dagster_events,
+    manifest_at,
+    model_keys,
+)
 from orchestration.warehouse.dbt_descriptions import test_description
 from orchestration.warehouse.dbt_project import dbt_project
 from orchestration.warehouse.incremental import (
@@ -42,8 +51,9 @@ from orchestration.warehouse.warehouse_lock import warehouse_lock
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
-class PerpFragilityTranslator(DagsterDbtTranslator):
-    """Groups dbt nodes by layer folder (staging, intermediate, marts, reference seeds)."""
+class PerpFragilityTranslator(ColumnTestsTranslator):
+    """Groups dbt nodes by layer folder (staging, intermediate, marts, reference seeds); one
+    ``column_tests`` check per model for its generic tests (warehouse/column_checks.py)."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -51,7 +61,7 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
 
-    def get_asset_check_spec(
+    def singular_check_spec(
         self,
         asset_spec: dg.AssetSpec,
         manifest: Mapping[str, Any],
@@ -59,7 +69,7 @@ class PerpFragilityTranslator(DagsterDbtTranslator):
         project: DbtProject | None,
     ) -> dg.AssetCheckSpec | None:
         """dagster-dbt's check, described by its dbt test (warehouse/dbt_descriptions.py)."""
-        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        spec = super().singular_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
         return dg.AssetCheckSpec(
@@ -104,28 +114,51 @@ def build_args(
     return args, since
 
 
+TRANSLATOR = PerpFragilityTranslator()
+
+
 # No ``project=``: dagster-dbt would store the DbtProject object in every model's definition
 # metadata, which the UI can only print as "[DbtProject] (unserializable)". The resource
 # already knows the project directory, and the partial-parse cache comes from DBT_TARGET_PATH.
 @dbt_assets(
     manifest=dbt_project.manifest_path,
-    dagster_dbt_translator=PerpFragilityTranslator(),
+    dagster_dbt_translator=TRANSLATOR,
     pool=WAREHOUSE_POOL,
 )
 def warehouse_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: WarehouseBuildConfig
 ) -> Iterator[Any]:
-    """Build the warehouse (seed, run, test) from what landed since the last build."""
+    """Build the warehouse (seed, run, test) from what landed since the last build.
+
+    A run that selected only checks (the UI's "Execute check") runs ``dbt test`` on them."""
     with warehouse_lock(exclusive=True):
         events: list[Any] = []
         failure: Exception | None = None
-        args, since = build_args(context, config)
+        manifest = manifest_at(dbt_project.manifest_path)
+        keys = model_keys(manifest, TRANSLATOR)
+        tests_only = check_only_args(context, keys)
+        args, since = (tests_only, None) if tests_only else build_args(context, config)
+        gathered = ColumnTestResults(manifest)
         try:
             with tests_since(since):
-                events.extend(dbt.cli(args, context=context).stream())
+                invocation = (
+                    dbt.cli(args, manifest=manifest, dagster_dbt_translator=TRANSLATOR)
+                    if tests_only
+                    else dbt.cli(args, context=context)
+                )
+                events.extend(
+                    dagster_events(invocation, context, gathered, check_only=bool(tests_only))
+                )
         except Exception as exc:  # noqa: BLE001 - re-raised below, after the built models
             failure = exc
             context.log.error(f"dbt build stopped: {type(exc).__name__}: {exc}")
+        events.extend(
+            gathered.results(
+                keys,
+                context.selected_asset_check_keys,
+                lambda test_id: check_scope(dbt_project.manifest_path, test_id, since),
+            )
+        )
         # after a failure the dbt process may still hold the warehouse: no mart profiles then
         yield from with_operator_metadata(context, events, since, profile=failure is None)
     if failure is not None:
@@ -157,9 +190,14 @@ def with_operator_metadata(
         if isinstance(event, dg.Output | dg.AssetCheckResult | dg.AssetMaterialization):
             name = model_name(event.metadata)
             extra = profiles.get(name, {}) if isinstance(event, dg.Output) and name else {}
-            if isinstance(event, dg.AssetCheckResult):
-                test_id = event.metadata.get("unique_id")
-                test_id = str(getattr(test_id, "value", test_id)) if test_id else None
+            test_id = event.metadata.get("unique_id")
+            if isinstance(event, dg.AssetCheckResult) and test_id:  # a singular test
+                test_id = str(getattr(test_id, "value", test_id))
                 extra = check_scope(dbt_project.manifest_path, test_id, since)
             event = event.with_metadata({**tidy(event.metadata), **extra})
         yield event
+
+
+# Every model with its checks. dagster-dbt's ``build_dbt_asset_selection`` finds a test's check
+# by the test's name, so it would leave out the ``column_tests`` checks.
+WAREHOUSE_SELECTION = dg.AssetSelection.assets(warehouse_models)

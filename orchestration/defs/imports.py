@@ -18,9 +18,8 @@ import json
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import build_dbt_asset_selection
 
-from orchestration.defs.dbt_models import warehouse_models
+from orchestration.defs.dbt_models import WAREHOUSE_SELECTION
 from orchestration.defs.raw_checks import raw_completeness
 
 FULL_REFRESH = {"ops": {"warehouse_models": {"config": {"full_refresh": True}}}}
@@ -122,7 +121,7 @@ def forget_import_job() -> None:
 
 warehouse_rebuild_job = dg.define_asset_job(
     "warehouse_rebuild_job",
-    selection=build_dbt_asset_selection([warehouse_models])
+    selection=WAREHOUSE_SELECTION
     | dg.AssetSelection.checks(raw_completeness),
     config=FULL_REFRESH,
     description=(

@@ -14,9 +14,8 @@ days and weeks are done. Schedules start stopped; turn them on in the UI (Automa
 """
 
 import dagster as dg
-from dagster_dbt import build_dbt_asset_selection
 
-from orchestration.defs.dbt_models import warehouse_models
+from orchestration.defs.dbt_models import WAREHOUSE_SELECTION
 from orchestration.defs.distribution import weekly_report_delivery
 from orchestration.defs.liquidations import land_liquidations
 from orchestration.defs.partitions import daily_partitions, weekly_partitions
@@ -39,7 +38,7 @@ daily_market_job = dg.define_asset_job(
 
 warehouse_job = dg.define_asset_job(
     "warehouse_job",
-    selection=build_dbt_asset_selection([warehouse_models]),
+    selection=WAREHOUSE_SELECTION,
     description="Rebuild the DuckDB warehouse (dbt build: models and data tests) from raw.",
 )
 

@@ -13,11 +13,13 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs.dbt_models import WAREHOUSE_POOL, warehouse_models
 from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib import settings
+from orchestration.lib.report_inputs import BYTES_KEY, INPUTS_KEY, inputs_digest
 from orchestration.lib.weeks import report_path, week_of_partition_key
 from orchestration.warehouse.warehouse_lock import warehouse_lock
 from reports import ReportContext, filters, render_pdf
 from reports.warehouse import build_report_context, open_warehouse_readonly
 
+PDF_KEY = dg.AssetKey(["reports", "weekly_fragility_pdf"])
 REPORT_MARTS = (
     "fct_fragility_weekly",
     "fct_fragility_daily",
@@ -33,7 +35,7 @@ REPORT_MARTS = (
 
 
 @dg.asset(
-    key=["reports", "weekly_fragility_pdf"],
+    key=PDF_KEY,
     partitions_def=weekly_partitions,
     deps=[get_asset_key_for_model([warehouse_models], m) for m in REPORT_MARTS],
     group_name="report",
@@ -45,6 +47,7 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
     week), read line by line from the warehouse marts."""
     iso_week = week_of_partition_key(context.partition_key)
     with warehouse_lock(exclusive=False):
+        inputs = inputs_digest(iso_week, settings.warehouse_path())
         conn = open_warehouse_readonly(settings.warehouse_path())
         try:
             report_context = build_report_context(conn, iso_week)
@@ -60,6 +63,8 @@ def weekly_fragility_pdf(context: dg.AssetExecutionContext) -> dg.MaterializeRes
             "iso_week": iso_week,
             "pages": result.pages,
             "render_seconds": round(result.seconds, 3),
+            INPUTS_KEY: inputs,
+            BYTES_KEY: result.path.stat().st_size,
             "synthetic": report_context.is_synthetic,
             "key_figures": dg.MetadataValue.md(key_figures_markdown(report_context)),
             "summary": dg.MetadataValue.json(report_summary(report_context)),
