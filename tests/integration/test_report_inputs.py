@@ -41,20 +41,26 @@ def test_an_unchanged_week_is_not_rendered_again(fresh_render, capsys):
     assert _pdf_events(fresh_render) == before and pdf.stat().st_mtime_ns == mtime
 
 
-def test_force_renders_and_a_changed_warehouse_or_a_deleted_pdf_render_again(fresh_render):
+def test_a_changed_warehouse_is_stale_and_force_or_a_deleted_pdf_render_again(fresh_render):
     from orchestration import cli
+    from orchestration.commands.pipeline import is_rendered
 
     pdf = fresh_render.data_dir / "reports" / f"fragility-{E2E_WEEK}.pdf"
-    before = _pdf_events(fresh_render)
-    cli.render_week(E2E_WEEK, instance=fresh_render.instance, force=True)
-    assert _pdf_events(fresh_render) == before + 1
+    instance = fresh_render.instance
+    assert is_rendered(E2E_WEEK, instance)
 
     warehouse = fresh_render.data_dir / "warehouse.duckdb"
     stat = warehouse.stat()
     os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    cli.render_week(E2E_WEEK, instance=fresh_render.instance)
-    assert _pdf_events(fresh_render) == before + 2
+    assert not is_rendered(E2E_WEEK, instance)  # a writer touched the warehouse
+    os.utime(warehouse, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert is_rendered(E2E_WEEK, instance)
+
+    before = _pdf_events(fresh_render)
+    cli.render_week(E2E_WEEK, instance=instance, force=True)
+    assert _pdf_events(fresh_render) == before + 1
 
     pdf.unlink()
-    cli.render_week(E2E_WEEK, instance=fresh_render.instance)
-    assert pdf.is_file() and _pdf_events(fresh_render) == before + 3
+    assert not is_rendered(E2E_WEEK, instance)
+    cli.render_week(E2E_WEEK, instance=instance)
+    assert pdf.is_file() and _pdf_events(fresh_render) == before + 2

@@ -354,6 +354,10 @@ def test_graphql_shows_what_an_operator_needs(dagster_ui: DagsterUi) -> None:
     # singular tests are checks on the mart they test (one of them reads two models)
     assert status(MART, "assert_funding_daily_realised_matches_settlements") == "SUCCEEDED"
     assert ("fct_fragility_weekly", "assert_fragility_weights_sum_to_one") in checks
+    # a model's generic tests are one check, described rule by rule
+    assert status(MART, "column_tests") == "SUCCEEDED"
+    assert "is never null" in checks[(MART, "column_tests")]["description"]
+    assert not [c for (a, c) in checks if c.startswith(("not_null_", "unique_", "accepted_"))]
 
     asset = graphql(dagster_ui.url, MART_QUERY, {"path": [MART]})["assetOrError"]
     (latest,) = asset["assetMaterializations"]
@@ -488,6 +492,15 @@ def _visit_pages(page: Any, dagster_ui: DagsterUi, shots: list[Path]) -> None:
     text = page.inner_text("body")
     assert "No description provided" not in text
     shots.append(dagster_ui.artifacts / f"checks-{MART}.png")
+    page.screenshot(path=str(shots[-1]), full_page=True)
+
+    # 5b. the mart's column tests: one check listing every rule
+    page.goto(
+        f"{dagster_ui.url}/assets/{MART}?view=checks&checkDetail=column_tests",
+        wait_until="networkidle",
+    )
+    page.get_by_text("column tests declared on").first.wait_for()
+    shots.append(dagster_ui.artifacts / f"column-tests-{MART}.png")
     page.screenshot(path=str(shots[-1]), full_page=True)
 
     # 6. the delivery check without a channel: skipped, not passed
