@@ -57,8 +57,13 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
+    """A week whose PDF is current is answered before ``prepare`` and the definitions load."""
+    from orchestration.commands.report_week import report_is_current
+
+    if not args.force and report_is_current(args.week):
+        return
     prepare()
-    render_week(args.week, force=args.force)
+    render_week(args.week, force=True)  # just found not current
 
 
 def cmd_backfill_cftc(args: argparse.Namespace) -> None:

@@ -37,11 +37,14 @@ def _is_retired_config(text: str) -> bool:
     )
 
 
+def dagster_home() -> Path:
+    """``DAGSTER_HOME``, else ``<data dir>/dagster_home`` (where the CLI puts the instance)."""
+    return Path(os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home").resolve()
+
+
 def ensure_dagster_home() -> Path:
     """Point ``DAGSTER_HOME`` at the data directory's instance (unless set) and create it."""
-    home = Path(
-        os.environ.get("DAGSTER_HOME") or settings.data_dir() / "dagster_home"
-    ).resolve()
+    home = dagster_home()
     config = home / "dagster.yaml"
     try:
         home.mkdir(parents=True, exist_ok=True)

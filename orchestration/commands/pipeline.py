@@ -140,15 +140,13 @@ def render_week(
     A week that cannot be reported (no data, not a partition) is a user error before the job
     runs (orchestration/commands/report_week.py). A PDF rendered from the same inputs is not
     rendered again unless ``force`` (orchestration/lib/report_inputs.py)."""
-    from orchestration.commands.report_week import require_reportable
+    from orchestration.commands.report_week import report_is_current, require_reportable
+    from orchestration.lib.report_inputs import PDF_ASSET_PATH
     from orchestration.lib.weeks import report_path, week_partition_key
 
-    require_reportable(iso_week)
-    if not force and is_rendered(iso_week, instance_or_default(instance)):
-        print(f"report {iso_week}: unchanged since its last render (same warehouse, templates "
-              "and dbt vars); --force renders and delivers it again")
-        print(report_path(iso_week))
+    if not force and report_is_current(iso_week, instance_or_default(instance)):
         return report_path(iso_week)
+    require_reportable(iso_week)
     job = definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
         instance=instance_or_default(instance),
@@ -157,7 +155,7 @@ def render_week(
     )
     if not result.success:
         raise SystemExit(f"weekly_report_job failed for {iso_week}")
-    pdf_key = ["reports", "weekly_fragility_pdf"]
+    pdf_key = list(PDF_ASSET_PATH)
     meta = next(
         e.materialization.metadata
         for e in result.get_asset_materialization_events()
@@ -174,22 +172,3 @@ def render_week(
     print(report_path(iso_week))
     return report_path(iso_week)
 
-
-def is_rendered(iso_week: str, instance: DagsterInstance) -> bool:
-    """True when the week's last PDF materialisation read the inputs the warehouse, the
-    report package and dbt_project.yml hold now, and its file is unchanged on disk."""
-    import dagster as dg
-
-    from orchestration.defs.report import PDF_KEY
-    from orchestration.lib import settings
-    from orchestration.lib.report_inputs import inputs_digest, is_current
-    from orchestration.lib.weeks import report_path, week_partition_key
-
-    records = instance.fetch_materializations(
-        dg.AssetRecordsFilter(asset_key=PDF_KEY, asset_partitions=[week_partition_key(iso_week)]),
-        limit=1,
-    ).records
-    if not records or records[0].asset_materialization is None:
-        return False
-    digest = inputs_digest(iso_week, settings.warehouse_path())
-    return is_current(records[0].asset_materialization.metadata, digest, report_path(iso_week))

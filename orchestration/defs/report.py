@@ -13,13 +13,13 @@ from dagster_dbt import get_asset_key_for_model
 from orchestration.defs.dbt_models import WAREHOUSE_POOL, warehouse_models
 from orchestration.defs.partitions import weekly_partitions
 from orchestration.lib import settings
-from orchestration.lib.report_inputs import BYTES_KEY, INPUTS_KEY, inputs_digest
+from orchestration.lib.report_inputs import BYTES_KEY, INPUTS_KEY, PDF_ASSET_PATH, inputs_digest
 from orchestration.lib.weeks import report_path, week_of_partition_key
 from orchestration.warehouse.warehouse_lock import warehouse_lock
 from reports import ReportContext, filters, render_pdf
 from reports.warehouse import build_report_context, open_warehouse_readonly
 
-PDF_KEY = dg.AssetKey(["reports", "weekly_fragility_pdf"])
+PDF_KEY = dg.AssetKey(list(PDF_ASSET_PATH))
 REPORT_MARTS = (
     "fct_fragility_weekly",
     "fct_fragility_daily",

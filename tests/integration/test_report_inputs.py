@@ -43,7 +43,7 @@ def test_an_unchanged_week_is_not_rendered_again(fresh_render, capsys):
 
 def test_a_changed_warehouse_is_stale_and_force_or_a_deleted_pdf_render_again(fresh_render):
     from orchestration import cli
-    from orchestration.commands.pipeline import is_rendered
+    from orchestration.commands.report_week import is_rendered
 
     pdf = fresh_render.data_dir / "reports" / f"fragility-{E2E_WEEK}.pdf"
     instance = fresh_render.instance
