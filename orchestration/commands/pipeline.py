@@ -144,12 +144,13 @@ def render_week(
     from orchestration.lib.report_inputs import PDF_ASSET_PATH
     from orchestration.lib.weeks import report_path, week_partition_key
 
-    if not force and report_is_current(iso_week, instance_or_default(instance)):
+    instance = instance_or_default(instance)
+    if not force and report_is_current(iso_week, instance):
         return report_path(iso_week)
     require_reportable(iso_week)
     job = definitions().resolve_job_def("weekly_report_job")
     result = job.execute_in_process(
-        instance=instance_or_default(instance),
+        instance=instance,
         partition_key=week_partition_key(iso_week),
         run_config=CONSOLE_INFO,
     )
@@ -171,4 +172,3 @@ def render_week(
     )
     print(report_path(iso_week))
     return report_path(iso_week)
-

@@ -33,11 +33,10 @@ from orchestration.warehouse.column_checks import (
     ColumnTestsTranslator,
     check_only_args,
     dagster_events,
-    manifest_at,
     model_keys,
 )
 from orchestration.warehouse.dbt_descriptions import test_description
-from orchestration.warehouse.dbt_project import dbt_project
+from orchestration.warehouse.dbt_project import dbt_project, manifest_at
 from orchestration.warehouse.incremental import (
     LANDED_FROM_TAG,
     needs_full_refresh,
@@ -61,15 +60,16 @@ class PerpFragilityTranslator(ColumnTestsTranslator):
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "dbt"
 
-    def singular_check_spec(
+    def get_asset_check_spec(
         self,
         asset_spec: dg.AssetSpec,
         manifest: Mapping[str, Any],
         unique_id: str,
         project: DbtProject | None,
     ) -> dg.AssetCheckSpec | None:
-        """dagster-dbt's check, described by its dbt test (warehouse/dbt_descriptions.py)."""
-        spec = super().singular_check_spec(asset_spec, manifest, unique_id, project)
+        """The check of a dbt test, described by its dbt test (warehouse/dbt_descriptions.py)
+        when dagster-dbt gives none (a singular test without a description)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
         if spec is None or spec.description:
             return spec
         return dg.AssetCheckSpec(

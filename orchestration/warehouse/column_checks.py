@@ -19,12 +19,9 @@ yielded as one ``AssetCheckResult`` per model once dbt has exited.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -38,12 +35,6 @@ PASSING = "pass"
 FAILING = ("fail", "error")  # dbt's statuses of a test that fails the build (else "warn")
 
 
-@cache
-def manifest_at(path: Path) -> dict[str, Any]:
-    """The parsed manifest.json (``perp-fragility prepare`` writes it before any import)."""
-    return json.loads(Path(path).read_text())
-
-
 def is_column_test(node: Mapping[str, Any]) -> bool:
     """A generic test declared on a model's column (or the model): it has an attached node."""
     return (
@@ -53,37 +44,60 @@ def is_column_test(node: Mapping[str, Any]) -> bool:
     )
 
 
-def column_tests_of(manifest: Mapping[str, Any], model_id: str) -> list[str]:
-    """The unique_ids of the generic tests attached to ``model_id``, sorted."""
-    return sorted(
-        unique_id
-        for unique_id, node in manifest["nodes"].items()
-        if is_column_test(node) and node["attached_node"] == model_id
-    )
+def column_tests_by_model(manifest: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Model unique_id -> the unique_ids of its generic tests, sorted (one pass)."""
+    tests: dict[str, list[str]] = defaultdict(list)
+    for unique_id, node in manifest["nodes"].items():
+        if is_column_test(node):
+            tests[node["attached_node"]].append(unique_id)
+    return {model: sorted(ids) for model, ids in tests.items()}
 
 
 def column_tests_spec(
-    asset_key: dg.AssetKey, manifest: Mapping[str, Any], model_id: str, blocking: bool = False
+    asset_key: dg.AssetKey,
+    manifest: Mapping[str, Any],
+    model_id: str,
+    tests: list[str],
+    key_of: Callable[[str], dg.AssetKey],
 ) -> dg.AssetCheckSpec:
-    """The one check of ``model_id``'s generic tests, described by the rule of each.
+    """The one check of ``model_id``'s generic ``tests``, described by the rule of each.
 
-    Its ``dagster_dbt/unique_id`` names the model's first test: dagster-dbt reads it when a
-    subset of one asset excludes some of its checks; a check-only run of ``column_tests`` is
-    run here instead (:func:`check_only_args`)."""
-    tests = column_tests_of(manifest, model_id)
-    model = manifest["nodes"][model_id]["name"]
-    rules = "\n".join(f"- {test_description(manifest['nodes'][t])}" for t in tests)
+    As dagster-dbt's per-test checks were: blocking when one of its tests has error severity
+    (dbt's default), and depending on the other models its tests read (a relationships test's
+    parent; ``key_of(unique_id)`` names their assets). Its ``dagster_dbt/unique_id`` names the
+    model's first test: dagster-dbt reads it when a subset of one asset excludes some of its
+    checks; a check-only run of ``column_tests`` is run here instead (:func:`check_only_args`)."""
+    nodes = manifest["nodes"]
+    rules = "\n".join(f"- {test_description(nodes[t])}" for t in tests)
+    parents = {p for t in tests for p in nodes[t].get("depends_on", {}).get("nodes", [])}
     return dg.AssetCheckSpec(
         name=COLUMN_TESTS,
         asset=asset_key,
-        description=f"The {len(tests)} column tests declared on `{model}` (its yml):\n\n{rules}",
-        blocking=blocking,
-        metadata={UNIQUE_ID_KEY: tests[0], "tests": len(tests)} if tests else {},
+        description=(
+            f"The {len(tests)} column tests declared on `{nodes[model_id]['name']}` (its yml):"
+            f"\n\n{rules}"
+        ),
+        additional_deps=sorted(
+            {key_of(p) for p in parents if p != model_id}, key=lambda k: k.to_user_string()
+        ),
+        blocking=any(
+            str((nodes[t].get("config") or {}).get("severity") or "error").lower() == "error"
+            for t in tests
+        ),
+        metadata={UNIQUE_ID_KEY: tests[0], "tests": len(tests)},
     )
 
 
 class ColumnTestsTranslator(DagsterDbtTranslator):
-    """Maps every generic test of a model to that model's ``column_tests`` check."""
+    """Maps every generic test of a model to that model's ``column_tests`` check.
+
+    dagster-dbt asks once per test and per model the test reads (a relationships test is
+    offered to its parent too, which gets no check, as dagster-dbt's own rule has it); the
+    spec is built once per model, the manifest indexed in one pass."""
+
+    _column_specs: dict[str, dg.AssetCheckSpec] | None = None
+    _indexed: int | None = None  # id() of the manifest the specs were built from
+    _tests_by_model: dict[str, list[str]]
 
     def get_asset_check_spec(
         self,
@@ -94,18 +108,22 @@ class ColumnTestsTranslator(DagsterDbtTranslator):
     ) -> dg.AssetCheckSpec | None:
         node = manifest["nodes"].get(unique_id, {})
         if not is_column_test(node):
-            return self.singular_check_spec(asset_spec, manifest, unique_id, project)
-        return column_tests_spec(asset_spec.key, manifest, node["attached_node"])
+            return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        model_id = node["attached_node"]
 
-    def singular_check_spec(
-        self,
-        asset_spec: dg.AssetSpec,
-        manifest: Mapping[str, Any],
-        unique_id: str,
-        project: Any,  # noqa: ANN401
-    ) -> dg.AssetCheckSpec | None:
-        """dagster-dbt's own check for a singular test (override to describe it)."""
-        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        def key_of(node_id: str) -> dg.AssetKey:
+            return self.get_asset_spec(manifest, node_id, project).key
+
+        if key_of(model_id) != asset_spec.key:  # offered to a model the test only reads
+            return None
+        if self._indexed != id(manifest) or self._column_specs is None:
+            self._indexed, self._column_specs = id(manifest), {}
+            self._tests_by_model = column_tests_by_model(manifest)
+        if model_id not in self._column_specs:
+            self._column_specs[model_id] = column_tests_spec(
+                asset_spec.key, manifest, model_id, self._tests_by_model[model_id], key_of
+            )
+        return self._column_specs[model_id]
 
 
 @dataclass

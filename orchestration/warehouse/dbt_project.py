@@ -12,10 +12,12 @@ the stock ``DbtCliResource`` with the absolute path of the ``dbt`` beside this i
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from dagster_dbt import DbtCliResource, DbtProject
 
@@ -43,6 +45,13 @@ def project() -> DbtProject:
     (``.venv/bin`` not on ``PATH``) does not have, and the code location then fails to load.
     """
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+@cache
+def manifest_at(path: Path) -> dict[str, Any]:
+    """The parsed ``manifest.json`` at ``path``, read once per process (``perp-fragility
+    prepare`` writes it before the definitions load)."""
+    return json.loads(Path(path).read_text())
 
 
 def __getattr__(name: str) -> DbtProject:

@@ -9,7 +9,6 @@ so a green check in Dagster never claims more than it looked at.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.lib.dbt_vars import project_vars
+from orchestration.warehouse.dbt_project import manifest_at
 
 # Read by dbt_project/macros/test_window.sql at execution only (not at parse): an environment
 # variable, not `--vars`, because a changed var makes dbt re-parse the whole project each day.
@@ -57,8 +57,7 @@ def windowed_tests(manifest_path: Path) -> dict[str, str]:
 
     The same rule as the macro: the first of ``test_window_columns`` the tested model
     documents. Singular tests and tests of models without one read every row."""
-    manifest = json.loads(manifest_path.read_text())
-    nodes = manifest["nodes"]
+    nodes = manifest_at(manifest_path)["nodes"]
     columns = window_columns()
     windowed: dict[str, str] = {}
     for unique_id, node in nodes.items():

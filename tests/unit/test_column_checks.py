@@ -14,6 +14,7 @@ from orchestration.warehouse.column_checks import (
     ColumnTestResults,
     ColumnTestsTranslator,
     check_only_args,
+    column_tests_by_model,
     column_tests_spec,
 )
 
@@ -22,7 +23,8 @@ OTHER = "model.perp_fragility.stg_venues"
 KEY = dg.AssetKey(["fct_carry_daily"])
 
 
-def _generic(name: str, test: str, column: str, attached: str = MODEL, **kwargs) -> dict:
+def _generic(name: str, test: str, column: str, attached: str = MODEL, reads: tuple = (),
+             config: dict | None = None, **kwargs) -> dict:
     return {
         "unique_id": f"test.perp_fragility.{name}",
         "name": name,
@@ -30,8 +32,8 @@ def _generic(name: str, test: str, column: str, attached: str = MODEL, **kwargs)
         "attached_node": attached,
         "column_name": column,
         "test_metadata": {"name": test, "kwargs": {"column_name": column, **kwargs}},
-        "config": {},
-        "depends_on": {"nodes": [attached]},
+        "config": config or {},
+        "depends_on": {"nodes": [*reads, attached]},
     }
 
 
@@ -48,7 +50,10 @@ MANIFEST = {
                 _generic("not_null_fct_carry_daily_date", "not_null", "date"),
                 _generic("accepted_range_fct_carry_daily_carry", "accepted_range", "carry",
                          min_value=-1, max_value=5),
-                _generic("not_null_stg_venues_venue", "not_null", "venue", attached=OTHER),
+                _generic("relationships_fct_carry_daily_venue", "relationships", "venue",
+                         reads=(OTHER,), to="ref('stg_venues')", field="venue"),
+                _generic("not_null_stg_venues_venue", "not_null", "venue", attached=OTHER,
+                         config={"severity": "warn"}),
             )
         },
         "test.perp_fragility.assert_band_is_ordered": {
@@ -73,10 +78,24 @@ def _result(name: str, status: str, failures: int = 0) -> dict:
     }
 
 
+def test_the_index_holds_each_models_generic_tests_only():
+    assert column_tests_by_model(MANIFEST) == {
+        MODEL: ["test.perp_fragility.accepted_range_fct_carry_daily_carry",
+                "test.perp_fragility.not_null_fct_carry_daily_date",
+                "test.perp_fragility.relationships_fct_carry_daily_venue"],
+        OTHER: ["test.perp_fragility.not_null_stg_venues_venue"],
+    }
+
+
+def _key_of(node_id: str) -> dg.AssetKey:
+    return dg.AssetKey([MANIFEST["nodes"][node_id]["name"]])
+
+
 def test_the_spec_names_every_rule_of_the_model():
-    spec = column_tests_spec(KEY, MANIFEST, MODEL)
+    spec = column_tests_spec(KEY, MANIFEST, MODEL, column_tests_by_model(MANIFEST)[MODEL], _key_of)
     assert spec.name == COLUMN_TESTS and spec.asset_key == KEY
-    assert spec.metadata["tests"] == 2
+    assert spec.metadata["tests"] == 3
+    assert "Every `venue` exists in stg_venues.`venue`." in spec.description
     assert "`date` is never null." in spec.description
     assert "`carry` is ≥ -1 and ≤ 5 where not null." in spec.description
 
@@ -84,14 +103,15 @@ def test_the_spec_names_every_rule_of_the_model():
 def test_both_generic_tests_map_to_one_check_and_a_singular_test_keeps_its_own():
     translator = ColumnTestsTranslator()
     asset_spec = dg.AssetSpec(KEY)
-    names = {
-        translator.get_asset_check_spec(asset_spec, MANIFEST, unique_id, None).name
+    specs = [
+        translator.get_asset_check_spec(asset_spec, MANIFEST, unique_id, None)
         for unique_id in (
             "test.perp_fragility.not_null_fct_carry_daily_date",
             "test.perp_fragility.accepted_range_fct_carry_daily_carry",
         )
-    }
-    assert names == {COLUMN_TESTS}
+    ]
+    assert specs[0] is specs[1]  # built once per model, not once per test
+    assert specs[0].name == COLUMN_TESTS and specs[0].metadata["tests"] == 3
     singular = translator.get_asset_check_spec(
         asset_spec, MANIFEST, "test.perp_fragility.assert_band_is_ordered", None)
     assert singular is not None and singular.name == "assert_band_is_ordered"
@@ -145,6 +165,22 @@ def test_only_selected_checks_get_a_result_and_the_scope_is_attached():
                                     lambda test_id: {"test_scope": f"via {test_id}"}))
     assert [r.asset_key for r in results] == [KEY]
     assert results[0].metadata["test_scope"].value.startswith("via test.perp_fragility.not_null")
+
+
+def test_a_relationships_test_is_a_check_of_its_model_only_and_keeps_dagster_dbts_rules():
+    translator = ColumnTestsTranslator()
+    relationship = "test.perp_fragility.relationships_fct_carry_daily_venue"
+    other_key = dg.AssetKey(["stg_venues"])
+    # dagster-dbt offers the test to the parent it reads too: no check there
+    assert translator.get_asset_check_spec(dg.AssetSpec(other_key), MANIFEST, relationship,
+                                           None) is None
+    spec = translator.get_asset_check_spec(dg.AssetSpec(KEY), MANIFEST, relationship, None)
+    assert spec.asset_key == KEY
+    assert [d.asset_key for d in spec.additional_deps] == [other_key]
+    assert spec.blocking  # error severity, dbt's default
+    warn_only = translator.get_asset_check_spec(
+        dg.AssetSpec(other_key), MANIFEST, "test.perp_fragility.not_null_stg_venues_venue", None)
+    assert warn_only.asset_key == other_key and not warn_only.blocking
 
 
 @pytest.mark.parametrize(
