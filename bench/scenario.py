@@ -170,7 +170,7 @@ def measure_demo(bench: Bench, repeats: int) -> None:
     DEMO_END, the default universe): ``perp-fragility demo`` once in a fresh data directory
     (cold: empty instance, first dbt parse), then ``repeats`` warm runs in the same directory,
     then ``repeats`` warm ``report --week`` of the demo's last complete week (nothing changed:
-the render is skipped) and ``repeats`` with ``--force`` (the full render)."""
+    the render is skipped) and ``repeats`` with ``--force`` (the full render)."""
     from orchestration.lib.demo_window import DEMO_DAYS, DEMO_END
     from orchestration.lib.weeks import last_complete_week
 
